@@ -1,0 +1,67 @@
+import type { ConcatMethod, SmsMessage } from '../sms/index.js';
+
+/** One SMS to one number, already encoded and segmented by src/sms. */
+export interface OutboundSms {
+  /** Our id for this recipient's message (the queue job id). */
+  id: string;
+  /** E.164 with the leading '+'. */
+  to: string;
+  /** Source address: alphanumeric sender id or a number. */
+  from: string;
+  sms: SmsMessage;
+  /** Epoch ms after which the carrier should give up (SMPP validity_period). */
+  validUntil?: number;
+  /** Ask the carrier for delivery receipts. */
+  wantReceipt: boolean;
+  /** Concatenation reference, stable across retries so a handset can still reassemble. */
+  concatRef: number;
+  /**
+   * Parts already accepted by this carrier in an earlier attempt (ids in part order): a retry
+   * resumes after them instead of sending duplicates.
+   */
+  acceptedPartIds?: string[];
+}
+
+export interface SubmitResult {
+  carrier: string;
+  /** The carrier's id for each submitted part, in part order (one entry for payload/HTTP). */
+  partIds: string[];
+}
+
+export interface CarrierHealth {
+  name: string;
+  type: string;
+  /** Able to take submissions now (bound / reachable). */
+  up: boolean;
+  detail: string;
+}
+
+/** A delivery receipt as the carrier reported it, before correlation with our status store. */
+export interface CarrierReceipt {
+  carrier: string;
+  carrierMessageId: string;
+  /** DLR stat (DELIVRD, UNDELIV, EXPIRED, ...) or the provider's status word. */
+  stat: string;
+  err?: string;
+  /** Receipt text or provider payload, for the DSN's diagnostic. */
+  raw: string;
+  receivedAt: number;
+}
+
+/**
+ * The driver interface every carrier type implements. `submit` resolves when the carrier has
+ * accepted every part and rejects with a CarrierError whose `permanent` flag comes from the
+ * classifier. It must not block other submissions (Kannel's rule for send_msg).
+ */
+export interface Carrier {
+  readonly name: string;
+  readonly type: string;
+  /** How this carrier wants long messages cut; the worker builds the SmsMessage with it. */
+  readonly concat: ConcatMethod;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  submit(sms: OutboundSms): Promise<SubmitResult>;
+  health(): CarrierHealth;
+  /** Delivery receipts are pushed here; the status store subscribes. */
+  onReceipt(listener: (receipt: CarrierReceipt) => void): void;
+}

@@ -1,0 +1,78 @@
+/**
+ * What the carrier does with a deliver_sm / data_sm (the session has already queued its answer):
+ * receipts become CarrierReceipts for the listeners; mobile-originated messages are logged and
+ * dropped, because smtp2sms does not route MO. A receipt that cannot be parsed is logged with its
+ * body, never dropped silently: it is the only trace of a lost delivery report.
+ */
+import type { Logger } from 'pino';
+import type { PDU } from 'smpp';
+import type { CarrierReceipt } from '../carrier.js';
+import type { RecentIds } from './recent-ids.js';
+import { decodeReceiptBody, describeBody, parseReceipt } from './receipt-parser.js';
+
+/** esm_class bits 2-5 (message type) = 0001: SMSC delivery receipt. */
+const ESM_TYPE_MASK = 0x3c;
+const ESM_TYPE_RECEIPT = 0x04;
+
+export class DeliverHandler {
+  private readonly listeners: ((receipt: CarrierReceipt) => void)[] = [];
+
+  constructor(
+    private readonly carrier: string,
+    private readonly recentIds: RecentIds,
+    private readonly log: Logger,
+  ) {}
+
+  onReceipt(listener: (receipt: CarrierReceipt) => void): void {
+    this.listeners.push(listener);
+  }
+
+  handle(pdu: PDU): void {
+    const body = messageBody(pdu);
+    const receiptedId = typeof pdu.receipted_message_id === 'string' ? pdu.receipted_message_id : undefined;
+    const isReceipt = ((pdu.esm_class ?? 0) & ESM_TYPE_MASK) === ESM_TYPE_RECEIPT || receiptedId !== undefined;
+    if (!isReceipt) {
+      this.log.info(
+        { command: pdu.command, from: pdu.source_addr, to: pdu.destination_addr, dataCoding: pdu.data_coding, octets: body.length },
+        'mobile-originated message ignored (MO is not routed)',
+      );
+      return;
+    }
+    const text = decodeReceiptBody(body, pdu.data_coding ?? 0);
+    const messageState = typeof pdu.message_state === 'number' ? pdu.message_state : undefined;
+    const parsed = parseReceipt({ receiptedMessageId: receiptedId, messageState, text });
+    if (!parsed) {
+      this.log.warn({ command: pdu.command, receiptedId, messageState, raw: redactQuote(describeBody(body)) }, 'unparseable delivery receipt');
+      return;
+    }
+    const { smscId, ourId } = this.recentIds.resolve(parsed.id);
+    const receipt: CarrierReceipt = {
+      carrier: this.carrier,
+      carrierMessageId: smscId,
+      stat: parsed.stat,
+      raw: text,
+      receivedAt: Date.now(),
+    };
+    if (parsed.err !== undefined) receipt.err = parsed.err;
+    this.log.info({ id: ourId, smscId, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
+    for (const listener of this.listeners) {
+      try {
+        listener(receipt);
+      } catch (err) {
+        this.log.error({ err, id: ourId, smscId }, 'receipt listener failed');
+      }
+    }
+  }
+}
+
+/** Receipts may carry the body in message_payload when short_message is empty. */
+function messageBody(pdu: PDU): Buffer {
+  if (Buffer.isBuffer(pdu.short_message) && pdu.short_message.length > 0) return pdu.short_message;
+  if (Buffer.isBuffer(pdu.message_payload)) return pdu.message_payload;
+  return Buffer.alloc(0);
+}
+
+/** The receipt's text field quotes the start of the SMS; message text is never logged. */
+function redactQuote(raw: string): string {
+  return raw.replace(/(\btext\s*:).*$/is, '$1[redacted]');
+}

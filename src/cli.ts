@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { startApp } from './app.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from './config/load.js';
+import { maskSecrets } from './config/mask.js';
+import { Smtp2SmsError } from './errors.js';
+import { createLogger } from './observability/logger.js';
+import { previewMail } from './preview.js';
+import { SmscSimulator } from './smsc/index.js';
+
+const USAGE = `usage: smtp2sms <command> [options]
+
+commands:
+  start [--config FILE]                 run the relay (SMTP in, SMS out)
+  preview FILE.eml|- [--config FILE]    show the SMS a mail would become
+  smsc [--port N] [--host ADDR]         run the built-in SMSC simulator (SMPP 3.4 server)
+  check-config [--config FILE]          validate and print the resolved config, secrets masked
+
+The config file defaults to $SMTP2SMS_CONFIG or ${DEFAULT_CONFIG_FILE}.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const configFile = values.config ?? process.env.SMTP2SMS_CONFIG ?? DEFAULT_CONFIG_FILE;
+
+  switch (command) {
+    case 'check-config': {
+      const config = loadConfigFile(configFile);
+      process.stdout.write(`# ${configFile}: valid\n${stringify(maskSecrets(config))}`);
+      return 0;
+    }
+    case 'preview': {
+      const file = rest[0];
+      if (!file) throw new UsageError('preview needs a file name, or - for standard input');
+      const raw = file === '-' ? readFileSync(0) : readFileSync(file);
+      process.stdout.write(await previewMail(raw, loadConfigFile(configFile)));
+      return 0;
+    }
+    case 'smsc': {
+      const port = values.port === undefined ? 2775 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
+      const log = createLogger('info');
+      const simulator = new SmscSimulator({ host: values.host ?? '127.0.0.1', port, logger: log });
+      const bound = await simulator.start();
+      log.info({ event: 'simulator.started', port: bound }, 'SMSC simulator listening');
+      simulator.on('message', (m: { destination: string; dataCoding: number; parts: unknown[]; text: string }) => {
+        // The simulator is a test tool: showing what arrived is its job.
+        log.info({ event: 'simulator.message', to: m.destination, dataCoding: m.dataCoding, parts: m.parts.length, text: m.text }, 'SMS received');
+      });
+      await untilSignal();
+      await simulator.stop();
+      return 0;
+    }
+    case 'start': {
+      const config = loadConfigFile(configFile);
+      const log = createLogger(config.logging.level);
+      const app = await startApp(config, log);
+      await untilSignal();
+      log.info({ event: 'shutdown' }, 'shutting down');
+      await app.stop();
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+class UsageError extends Error {}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) console.error(`smtp2sms: ${error.message}`);
+    else if (error instanceof Smtp2SmsError) console.error(`smtp2sms: ${error.message}`);
+    else console.error('smtp2sms: unexpected error:', error);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

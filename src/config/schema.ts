@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+
+/**
+ * The whole configuration contract in one schema. Every option has a default so that
+ * config/default.yaml stays short; config/example.yaml documents each key.
+ */
+const cidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'expected an address or CIDR like 10.0.0.0/8');
+const concat = z.enum(['udh8', 'udh16', 'sar', 'payload']);
+
+const smtpSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(2525),
+  /** The name in the greeting and in Received/Reporting-MTA. */
+  hostname: z.string().default('smtp2sms.localhost'),
+  domains: z.array(z.string().min(1)).min(1).default(['sms.localhost']),
+  maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  maxRecipients: z.number().int().positive().default(100),
+  maxClients: z.number().int().positive().default(500),
+  socketTimeout: duration.default(60_000),
+  auth: z.strictObject({
+    required: z.boolean().default(false),
+    users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
+  }).default({ required: false, users: [] }),
+  tls: z.strictObject({
+    key: z.string().optional(),
+    cert: z.string().optional(),
+    /** Create a self-signed certificate under this folder when key/cert are not given. */
+    selfSigned: z.boolean().default(false),
+    dir: z.string().default('var/tls'),
+  }).optional(),
+  clients: z.array(cidr).default(['127.0.0.0/8', '::1/128']),
+  senders: z.array(z.string().min(1)).default([]),
+  reverseDns: z.boolean().default(false),
+});
+
+const smppCarrierSchema = z.strictObject({
+  type: z.literal('smpp'),
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(1).max(65535).default(2775),
+  systemId: z.string().min(1),
+  password: z.string().default(''),
+  systemType: z.string().optional(),
+  tls: z.boolean().default(false),
+  bindMode: z.enum(['transceiver', 'transmitter']).default('transceiver'),
+  window: z.number().int().min(1).max(1000).default(10),
+  responseTimeout: duration.default(10_000),
+  enquireLinkInterval: duration.default(30_000),
+  reconnect: z.strictObject({ initial: duration.default(1_000), max: duration.default(60_000) }).default({ initial: 1_000, max: 60_000 }),
+  throughputPerSecond: z.number().min(0).default(0),
+  gsmDataCoding: z.number().int().min(0).max(255).default(0),
+  concat: concat.default('udh8'),
+  sourceTon: z.number().int().min(0).max(6).optional(),
+  sourceNpi: z.number().int().min(0).max(18).optional(),
+  maxThrottleRetries: z.number().int().min(0).default(20),
+});
+
+export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema]);
+
+const routeSchema = z.strictObject({
+  match: z.string().min(1).optional(),
+  region: z.string().length(2).optional(),
+  carriers: z.array(z.string().min(1)).min(1),
+}).refine((r) => (r.match === undefined) !== (r.region === undefined), 'a route needs exactly one of match or region');
+
+const smppStatusOverride = z.strictObject({
+  outcome: z.enum(['temporary', 'permanent']),
+  dsnStatus: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/).optional(),
+  subject: z.enum(['number', 'message', 'carrier']).optional(),
+  retryAfterMs: z.number().int().min(0).optional(),
+});
+
+export const configSchema = z.strictObject({
+  smtp: smtpSchema.default(() => smtpSchema.parse({})),
+  redis: z.strictObject({
+    url: z.string().default('redis://127.0.0.1:6379'),
+    prefix: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/).default('smtp2sms'),
+  }).default({ url: 'redis://127.0.0.1:6379', prefix: 'smtp2sms' }),
+  sms: z.strictObject({
+    defaultRegion: z.string().length(2).toUpperCase().default('US'),
+    from: z.string().min(1).max(20).default('ALERTS'),
+    maxSegments: z.number().int().min(1).max(255).default(3),
+    template: z.string().min(1).default('{subject}: {text}'),
+    numberValidation: z.enum(['possible', 'strict']).default('possible'),
+    transliterate: z.boolean().default(true),
+    truncationMarker: z.string().optional(),
+  }).default(() => ({ defaultRegion: 'US', from: 'ALERTS', maxSegments: 3, template: '{subject}: {text}', numberValidation: 'possible' as const, transliterate: true })),
+  carriers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'carrier names use letters, digits, - and _'), carrierSchema),
+  routes: z.array(routeSchema).min(1),
+  queue: z.strictObject({
+    concurrency: z.number().int().min(1).max(10_000).default(50),
+    attempts: z.number().int().min(1).default(50),
+    backoff: z.strictObject({ initial: duration.default(5_000), max: duration.default(600_000) }).default({ initial: 5_000, max: 600_000 }),
+  }).default({ concurrency: 50, attempts: 50, backoff: { initial: 5_000, max: 600_000 } }),
+  delivery: z.strictObject({
+    validity: duration.default(3_600_000),
+    smppStatus: z.record(z.string(), smppStatusOverride).default({}),
+  }).default({ validity: 3_600_000, smppStatus: {} }),
+  bounces: z.strictObject({
+    from: z.string().default('MAILER-DAEMON@sms.localhost'),
+    smtp: z.strictObject({ host: z.string(), port: z.number().int().min(1).max(65535).default(25) }).optional(),
+    outbox: z.string().default('var/outbox'),
+  }).default({ from: 'MAILER-DAEMON@sms.localhost', outbox: 'var/outbox' }),
+  /** The built-in SMSC simulator, run inside the relay: `npm start` works with no carrier account. */
+  simulator: z.strictObject({
+    enabled: z.boolean().default(false),
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(2775),
+    systemId: z.string().optional(),
+    password: z.string().optional(),
+    receiptDelay: duration.default(200),
+  }).default({ enabled: false, host: '127.0.0.1', port: 2775, receiptDelay: 200 }),
+  http: z.strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8025),
+  }).default({ enabled: true, host: '127.0.0.1', port: 8025 }),
+  logging: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Log SMS and mail text. Off by default: message content is the sender's business. */
+    content: z.boolean().default(false),
+  }).default({ level: 'info', content: false }),
+}).superRefine((config, ctx) => {
+  config.routes.forEach((route, i) => {
+    route.carriers.forEach((name, j) => {
+      if (!(name in config.carriers)) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'carriers', j], message: `no carrier named "${name}" under carriers` });
+      }
+    });
+  });
+  if (config.smtp.auth.required && config.smtp.auth.users.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['smtp', 'auth', 'users'], message: 'auth.required is true but no users are configured' });
+  }
+  if (config.smtp.tls && !config.smtp.tls.selfSigned && (!config.smtp.tls.key || !config.smtp.tls.cert)) {
+    ctx.addIssue({ code: 'custom', path: ['smtp', 'tls'], message: 'tls needs key and cert files, or selfSigned: true' });
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type CarrierConfig = z.infer<typeof carrierSchema>;
+export type SmppCarrierConfig = z.infer<typeof smppCarrierSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;

@@ -1,0 +1,73 @@
+/**
+ * Error families. Each carries a stable `code` (for logs, metrics and tests) and whether the
+ * failure is `permanent`. Anything not proven permanent is temporary: the sender or the queue
+ * retries, and a message is never dropped on a guess.
+ */
+export abstract class Smtp2SmsError extends Error {
+  abstract readonly family: string;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Configuration could not be loaded or validated; names the offending key. */
+export class ConfigError extends Smtp2SmsError {
+  readonly family = 'config';
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, true, options);
+  }
+}
+
+/** A recipient address is not something we can send an SMS to. */
+export class RecipientError extends Smtp2SmsError {
+  readonly family = 'recipient';
+  constructor(code: 'NOT_OUR_DOMAIN' | 'INVALID_NUMBER' | 'TOO_MANY_RECIPIENTS', message: string) {
+    super(code, message, true);
+  }
+}
+
+/** The durable queue (Redis) could not take or give a job. Always temporary. */
+export class QueueError extends Smtp2SmsError {
+  readonly family = 'queue';
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, false, options);
+  }
+}
+
+/** A mail could not be turned into SMS text. */
+export class MessageError extends Smtp2SmsError {
+  readonly family = 'message';
+}
+
+/**
+ * A carrier refused or failed a submission. `permanent` comes from the classifier, never from a
+ * guess in the carrier code; `retryAfterMs` lets the carrier ask for a pause (throttling).
+ */
+export class CarrierError extends Smtp2SmsError {
+  readonly family = 'carrier';
+  constructor(
+    code: string,
+    message: string,
+    permanent: boolean,
+    readonly details: {
+      carrier?: string;
+      commandStatus?: number;
+      retryAfterMs?: number;
+      /** Carrier ids of the parts accepted before this failure, so a retry resumes after them. */
+      acceptedPartIds?: string[];
+    } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, permanent, options);
+  }
+}
+
+export function isPermanent(err: unknown): boolean {
+  return err instanceof Smtp2SmsError && err.permanent;
+}

@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Carrier } from '../carriers/carrier.js';
+import type { StatusStore } from '../delivery/status-store.js';
+import type { Metrics } from '../observability/metrics.js';
+
+export interface HttpDeps {
+  status: StatusStore;
+  metrics: Metrics;
+  carriers: Map<string, Carrier>;
+  redisPing(): Promise<void>;
+}
+
+/** Health, readiness, Prometheus metrics and the message status API. */
+export function createHttpServer(deps: HttpDeps): FastifyInstance {
+  const app = Fastify({ logger: false });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const carriers = [...deps.carriers.values()].map((c) => c.health());
+    let redis = 'ok';
+    try {
+      await deps.redisPing();
+    } catch (err) {
+      redis = (err as Error).message;
+    }
+    const ready = redis === 'ok' && carriers.some((c) => c.up);
+    for (const c of carriers) deps.metrics.carrierUp.set({ carrier: c.name, type: c.type }, c.up ? 1 : 0);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', redis, carriers });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    for (const c of deps.carriers.values()) {
+      const h = c.health();
+      deps.metrics.carrierUp.set({ carrier: h.name, type: h.type }, h.up ? 1 : 0);
+    }
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.get<{ Params: { id: string } }>('/api/messages/:id', async (request, reply) => {
+    if (!/^[A-Za-z0-9-]{1,80}$/.test(request.params.id)) return reply.code(400).send({ error: 'malformed id' });
+    const found = await deps.status.getTransaction(request.params.id);
+    if (!found) return reply.code(404).send({ error: 'no such message' });
+    return { id: found.tx.txId, messageId: found.tx.messageId, sender: found.tx.sender, receivedAt: new Date(found.tx.receivedAt).toISOString(), recipients: found.recipients };
+  });
+
+  return app;
+}
+
+export async function listenHttp(app: FastifyInstance, host: string, port: number): Promise<number> {
+  await app.listen({ host, port });
+  return (app.server.address() as AddressInfo).port;
+}

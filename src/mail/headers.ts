@@ -1,0 +1,81 @@
+/**
+ * Header helpers: the flat header record recognisers read (x-mailer, auto-submitted,
+ * x-jenkins-job, ...), and a bounded raw scan of the top-level header block for the salvage path
+ * when mailparser gives up on a message.
+ */
+
+/** A raw header line as mailparser reports it: lower-cased key, the full line still folded. */
+export interface HeaderLine {
+  key: string;
+  line: string;
+}
+
+/** Longest header value kept; a References chain or DKIM signature is long, a hostile one longer. */
+export const MAX_HEADER_VALUE_CHARS = 4096;
+/** Most distinct headers kept in the record. Real mails carry a few dozen. */
+export const MAX_HEADER_COUNT = 500;
+
+// RFC 5322 field name: printable ASCII except ':'. mailparser passes junk lines through as names.
+const FIELD_NAME = /^[!-9;-~]+$/;
+
+/** The value of a raw header line: unfolded, whitespace folded, capped. */
+export function headerValue(line: string): string {
+  const colon = line.indexOf(':');
+  const value = colon < 0 ? '' : line.slice(colon + 1, colon + 1 + MAX_HEADER_VALUE_CHARS * 2);
+  return value.replace(/\s+/g, ' ').trim().slice(0, MAX_HEADER_VALUE_CHARS);
+}
+
+/**
+ * Lower-cased header name → first value, as sent (encoded words are not decoded; the decoded
+ * subject is `ParsedMail.subject`). The record has no prototype, so a header named `__proto__`
+ * or `constructor` is an ordinary key and a lookup of an absent name is always undefined.
+ */
+export function headerRecord(lines: readonly HeaderLine[]): Record<string, string> {
+  const record: Record<string, string> = Object.create(null) as Record<string, string>;
+  let count = 0;
+  for (const { key, line } of lines) {
+    const name = key.toLowerCase();
+    if (!FIELD_NAME.test(name) || Object.hasOwn(record, name)) continue;
+    if (++count > MAX_HEADER_COUNT) break;
+    record[name] = headerValue(line);
+  }
+  return record;
+}
+
+/** The top-level header block and body of a raw message, split without MIME parsing. */
+export interface RawHead {
+  lines: HeaderLine[];
+  body: Buffer;
+}
+
+/**
+ * Splits `raw` at the first blank line and reads the header lines of at most `maxHeadBytes` of the
+ * head. For the salvage path only: a message whose header block mailparser refused (too large,
+ * too many parts) still has a subject and sender worth an SMS.
+ */
+export function scanRawHead(raw: Buffer, maxHeadBytes: number): RawHead {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  let headEnd = raw.length;
+  let bodyStart = raw.length;
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) {
+    headEnd = crlf;
+    bodyStart = crlf + 4;
+  } else if (lf >= 0) {
+    headEnd = lf;
+    bodyStart = lf + 2;
+  }
+  const head = raw.subarray(0, Math.min(headEnd, maxHeadBytes)).toString('utf8');
+  const lines: HeaderLine[] = [];
+  for (const physical of head.split(/\r?\n/)) {
+    const last = lines[lines.length - 1];
+    if (/^[ \t]/.test(physical) && last !== undefined) {
+      // a folded continuation of the previous header
+      if (last.line.length < MAX_HEADER_VALUE_CHARS * 2) last.line += ' ' + physical.trim();
+      continue;
+    }
+    const match = /^([!-9;-~]+):/.exec(physical);
+    if (match?.[1] !== undefined) lines.push({ key: match[1].toLowerCase(), line: physical });
+  }
+  return { lines, body: raw.subarray(bodyStart) };
+}

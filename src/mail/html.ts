@@ -1,0 +1,73 @@
+/**
+ * text/html → plain text for mails that have no text/plain part (Alertmanager, Jenkins and most
+ * SaaS notifications). What a handset reader needs is the words: no CSS, no image alt text or
+ * tracking pixels, no link URLs (they cost dozens of characters each and cannot be clicked from
+ * most SMS apps anyway), no word wrapping.
+ */
+import { compile, type FormatCallback } from 'html-to-text';
+import { foldText } from './fold.js';
+import { exceedsNestingDepth, stripTags } from './html-guard.js';
+
+/**
+ * Deepest element nesting handed to html-to-text; deeper markup goes through `stripTags`. Real
+ * mails stay far below this (Outlook's nested layout tables, four elements per table level, reach
+ * a few dozen); parsing costs depth times size, so this also bounds the work on a capped input.
+ */
+export const MAX_HTML_DEPTH = 300;
+
+// A table cell is inline text followed by a space, so "Project:</td><td>payments" reads
+// "Project: payments" (html-to-text's layout-table output glues cells together).
+const formatCell: FormatCallback = (elem, walk, builder) => {
+  walk(elem.children, builder);
+  builder.addInline(' ');
+};
+
+const lineBlock = { leadingLineBreaks: 1, trailingLineBreaks: 1 };
+
+// Compiled on first use: compiling is pure but not free, and importing must stay cheap.
+let converter: ((html: string) => string) | undefined;
+
+function getConverter(): (html: string) => string {
+  converter ??= compile({
+    wordwrap: false,
+    formatters: { cell: formatCell },
+      limits: { maxDepth: MAX_HTML_DEPTH, maxInputLength: Number.MAX_SAFE_INTEGER },
+    selectors: [
+      { selector: 'head', format: 'skip' },
+      { selector: 'style', format: 'skip' },
+      { selector: 'script', format: 'skip' },
+      { selector: 'img', format: 'skip' }, // alt texts, logos and tracking pixels
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'hr', format: 'block', options: lineBlock },
+      // Layout tables: one row per line, cells separated by a space, no column padding.
+      { selector: 'table', format: 'block', options: lineBlock },
+      { selector: 'tr', format: 'block', options: lineBlock },
+      { selector: 'td', format: 'cell' },
+      { selector: 'th', format: 'cell' },
+      // Keep the author's case; html-to-text upper-cases headings by default.
+      ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+        selector,
+        options: { uppercase: false },
+      })),
+    ],
+  });
+  return converter;
+}
+
+/**
+ * Converts HTML to folded plain text (see `foldText`). Never throws: markup too deep or too broken
+ * for html-to-text falls back to a crude tag stripper. Callers cap the input length first; the
+ * work here is then bounded by that length.
+ */
+export function htmlToPlainText(html: string): string {
+  if (html.trim() === '') return '';
+  if (!exceedsNestingDepth(html, MAX_HTML_DEPTH)) {
+    try {
+      return foldText(getConverter()(html));
+    } catch {
+      // html-to-text has thrown on inputs htmlparser2 accepts (stack overflows on odd nesting);
+      // the stripper below still gets the words out.
+    }
+  }
+  return foldText(stripTags(html));
+}

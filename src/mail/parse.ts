@@ -1,0 +1,138 @@
+/**
+ * Raw RFC 5322 message → the normalised content the render stage works from. mailparser does the
+ * MIME walk, transfer decoding, charsets and RFC 2047 words; this module picks the body, converts
+ * HTML, folds whitespace and bounds the work. A message that cannot be parsed whole is salvaged
+ * for whatever it still yields, because an alert with only a subject is still worth an SMS.
+ */
+import { simpleParser, type AddressObject, type ParsedMail as MailparserMail } from 'mailparser';
+import { MessageError } from '../errors.js';
+import { capText, foldLine, foldText } from './fold.js';
+import { headerRecord, headerValue, scanRawHead } from './headers.js';
+import { htmlToPlainText } from './html.js';
+
+export interface ParsedMail {
+  /** Message-ID header without the angle brackets. */
+  messageId: string | undefined;
+  /** Decoded (RFC 2047) subject, whitespace folded; '' when there is none. */
+  subject: string;
+  /** The From address(es) as display text, `Name <address>`; '' when there is none. */
+  from: string;
+  /** The body as plain text: trimmed lines, single blank lines between paragraphs, capped. */
+  text: string;
+  /** Where `text` came from: the text/plain part, the converted text/html part, or nowhere. */
+  bodySource: 'text' | 'html' | 'none';
+  /** Lower-cased header name → first value as sent, for recognisers (see `headerRecord`). */
+  headers: Record<string, string>;
+}
+
+export interface ParseLimits {
+  /** Most characters of `ParsedMail.text`; a longer body is cut. */
+  maxBodyChars: number;
+  /**
+   * Most characters of a body part looked at: HTML beyond this is not converted, plain text beyond
+   * it is not folded. Bounds the work a hostile message can cause.
+   */
+  maxHtmlChars: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
+  maxBodyChars: 100_000,
+  maxHtmlChars: 1_000_000,
+};
+
+// How much of a refused message's header block the salvage path reads: all of it for any message
+// the SMTP stage accepts (mailparser refuses a header block over 1 MB, and the subject may follow).
+const SALVAGE_HEAD_BYTES = 16 * 1024 * 1024;
+// The headers a salvage attempt keeps: enough to decode the subject, sender and body.
+const SALVAGED_HEADERS = new Set([
+  'subject', 'from', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding',
+]);
+
+const PARSER_OPTIONS = {
+  // HTML is converted here, with our own selectors and bounds (see html.ts).
+  skipHtmlToText: true,
+  // Nothing downstream uses textAsHtml; linkifying is the slowest part of mailparser.
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  // Attachments are ignored: no data: URLs for inline images, no checksums.
+  keepCidLinks: true,
+  checksumAlgo: false,
+} as const;
+
+/**
+ * Parses a raw message. Never rejects for a malformed message that still has a subject, a sender
+ * or a body; rejects with `MessageError('PARSE_FAILED')` only when nothing at all can be read.
+ */
+export async function parseMail(raw: Buffer, limits: Partial<ParseLimits> = {}): Promise<ParsedMail> {
+  const bounds: ParseLimits = {
+    maxBodyChars: limits.maxBodyChars ?? DEFAULT_PARSE_LIMITS.maxBodyChars,
+    maxHtmlChars: limits.maxHtmlChars ?? DEFAULT_PARSE_LIMITS.maxHtmlChars,
+  };
+  try {
+    return fromMailparser(await simpleParser(raw, PARSER_OPTIONS), bounds);
+  } catch (err) {
+    return salvage(raw, bounds, err);
+  }
+}
+
+function fromMailparser(mail: MailparserMail, limits: ParseLimits): ParsedMail {
+  return {
+    messageId: stripAngles(mail.messageId),
+    subject: foldLine(mail.subject ?? ''),
+    from: addressText(mail.from),
+    ...pickBody(mail, limits),
+    headers: headerRecord(mail.headerLines ?? []),
+  };
+}
+
+/** text/plain when it has any words, else the converted text/html, else nothing. */
+function pickBody(mail: MailparserMail, limits: ParseLimits): Pick<ParsedMail, 'text' | 'bodySource'> {
+  const plain = foldText((mail.text ?? '').slice(0, limits.maxHtmlChars));
+  if (plain !== '') return { text: capText(plain, limits.maxBodyChars), bodySource: 'text' };
+  const html = typeof mail.html === 'string' ? mail.html : '';
+  const converted = htmlToPlainText(html.slice(0, limits.maxHtmlChars));
+  if (converted !== '') return { text: capText(converted, limits.maxBodyChars), bodySource: 'html' };
+  return { text: '', bodySource: 'none' };
+}
+
+function stripAngles(id: string | undefined): string | undefined {
+  const bare = id?.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+  return bare === undefined || bare === '' ? undefined : bare;
+}
+
+/** `Name <address>` per mailbox (unquoted: this text is read on a phone, not parsed again). */
+function addressText(header: AddressObject | undefined): string {
+  const parts = (header?.value ?? []).map(({ name, address, group }) => {
+    if (group !== undefined) return name;
+    if (name !== '' && address !== undefined && address !== '') return `${name} <${address}>`;
+    return name !== '' ? name : (address ?? '');
+  });
+  return foldLine(parts.filter((part) => part !== '').join(', '));
+}
+
+/**
+ * mailparser refused the message (a header block over its size limit, too many MIME parts). Parse
+ * again under a small clean header block rebuilt from the few headers that matter, first with the
+ * body and then without it; the header record still comes from the full raw scan.
+ */
+async function salvage(raw: Buffer, limits: ParseLimits, cause: unknown): Promise<ParsedMail> {
+  const { lines, body } = scanRawHead(raw, SALVAGE_HEAD_BYTES);
+  const kept = new Map<string, string>(); // first occurrence of each salvaged header
+  for (const { key, line } of lines) {
+    if (SALVAGED_HEADERS.has(key) && !kept.has(key)) kept.set(key, headerValue(line));
+  }
+  const head = [...kept].map(([key, value]) => `${key}: ${value}\r\n`).join('');
+  const attempts = [Buffer.concat([Buffer.from(head + '\r\n'), body]), Buffer.from(head + '\r\n')];
+  for (const attempt of attempts) {
+    try {
+      const parsed = fromMailparser(await simpleParser(attempt, PARSER_OPTIONS), limits);
+      if (parsed.subject !== '' || parsed.from !== '' || parsed.text !== '') {
+        return { ...parsed, headers: headerRecord(lines) };
+      }
+    } catch {
+      // the next attempt is smaller
+    }
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  throw new MessageError('PARSE_FAILED', `message could not be parsed: ${reason}`, false, { cause });
+}

@@ -1,0 +1,82 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QueueError } from '../errors.js';
+import type { SmsJobData } from './job.js';
+
+export const SMS_QUEUE_NAME = 'sms';
+
+export interface SmsQueueOptions {
+  redisUrl: string;
+  prefix: string;
+  /** How long to wait for Redis before answering the SMTP client 451. */
+  timeoutMs?: number;
+  /** How long completed jobs are kept: a resend with the same Message-ID within it sends nothing. */
+  keepCompletedMs?: number;
+}
+
+/**
+ * The producer side. Its Redis connection fails fast (no offline queue) so that an outage turns
+ * into a 451 for the sending MTA within `timeoutMs` instead of a hung SMTP session.
+ */
+export class SmsQueue {
+  private readonly connection: Redis;
+  private readonly queue: Queue<SmsJobData>;
+  private readonly timeoutMs: number;
+  private readonly keepCompletedSeconds: number;
+
+  constructor(options: SmsQueueOptions) {
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.keepCompletedSeconds = Math.ceil((options.keepCompletedMs ?? 86_400_000) / 1000);
+    this.connection = new Redis(options.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: this.timeoutMs,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+      lazyConnect: false,
+    });
+    // Errors surface per request as QueueError; the connection event would otherwise crash us.
+    this.connection.on('error', () => undefined);
+    this.queue = new Queue<SmsJobData>(SMS_QUEUE_NAME, { connection: this.connection, prefix: options.prefix });
+    this.queue.on('error', () => undefined);
+  }
+
+  /** Stores every job or throws QueueError; a job id that exists already is left as it is. */
+  async enqueue(jobs: { id: string; data: SmsJobData }[]): Promise<void> {
+    const bulk = jobs.map(({ id, data }) => ({
+      name: 'sms',
+      data,
+      opts: {
+        jobId: id,
+        attempts: Number.MAX_SAFE_INTEGER,
+        backoff: { type: 'smtp2sms' },
+        removeOnComplete: { age: this.keepCompletedSeconds },
+        removeOnFail: { age: this.keepCompletedSeconds * 7 },
+      },
+    }));
+    await this.withTimeout(this.queue.addBulk(bulk), 'store the message');
+  }
+
+  async ping(): Promise<void> {
+    await this.withTimeout(this.connection.ping(), 'reach Redis');
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    this.connection.disconnect();
+  }
+
+  private async withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueError('QUEUE_TIMEOUT', `could not ${what} within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } catch (cause) {
+      if (cause instanceof QueueError) throw cause;
+      throw new QueueError('QUEUE_UNAVAILABLE', `could not ${what}: ${(cause as Error).message}`, { cause });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Smtp2SmsError } from '../errors.js';
+import { retryDelay, type BackoffRule } from './backoff.js';
+import type { SmsJob, SmsJobData } from './job.js';
+import { SMS_QUEUE_NAME } from './sms-queue.js';
+
+export interface SmsWorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  backoff: BackoffRule;
+  /** Must exceed the slowest carrier's response timeout, or a slow submit looks stalled. */
+  lockDurationMs: number;
+}
+
+export interface SmsWorkerHooks {
+  process(job: SmsJob): Promise<void>;
+  /** The job will not be tried again: permanent failure, expiry, or attempts exhausted. */
+  onFinalFailure(job: SmsJob, error: Error): Promise<void> | void;
+  /** A temporary failure; it will be retried after `delayMs`. */
+  onRetry?(job: SmsJob, error: Error, delayMs: number): void;
+  onWorkerError?(error: Error): void;
+}
+
+/**
+ * The consumer side. Permanent failures (as classified, `permanent: true`) become BullMQ's
+ * UnrecoverableError with the original code kept; everything else is retried with backoff
+ * honouring the carrier's retryAfterMs, but never past the job's validity.
+ */
+export class SmsWorker {
+  private readonly connection: Redis;
+  private readonly worker: Worker<SmsJobData>;
+
+  constructor(options: SmsWorkerOptions, hooks: SmsWorkerHooks) {
+    // Workers block on Redis: BullMQ needs maxRetriesPerRequest null here.
+    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 500, 5_000) });
+    this.connection.on('error', () => undefined);
+    this.worker = new Worker<SmsJobData>(
+      SMS_QUEUE_NAME,
+      async (job) => {
+        const smsJob = toSmsJob(job);
+        try {
+          await hooks.process(smsJob);
+        } catch (error) {
+          const err = error instanceof Error ? error : new Error(String(error));
+          if (isFinal(err)) {
+            await hooks.onFinalFailure(smsJob, err);
+            throw new UnrecoverableError(`${codeOf(err)}: ${err.message}`);
+          }
+          hooks.onRetry?.(smsJob, err, nextDelay(options.backoff, smsJob, err));
+          throw err;
+        }
+      },
+      {
+        connection: this.connection,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        lockDuration: options.lockDurationMs,
+        autorun: false,
+        settings: {
+          backoffStrategy: (attemptsMade, _type, err, job) =>
+            nextDelay(options.backoff, { attempt: attemptsMade, data: job?.data as SmsJobData }, err),
+        },
+      },
+    );
+    this.worker.on('error', (err) => hooks.onWorkerError?.(err));
+  }
+
+  start(): void {
+    void this.worker.run().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close().catch(() => undefined);
+    this.connection.disconnect();
+  }
+}
+
+function toSmsJob(job: Job<SmsJobData>): SmsJob {
+  return {
+    id: job.id ?? '',
+    data: job.data,
+    attempt: job.attemptsStarted || job.attemptsMade + 1,
+    saveProgress: async (progress) => {
+      job.data = { ...job.data, progress };
+      await job.updateData(job.data);
+    },
+  };
+}
+
+function isFinal(err: Error): boolean {
+  return err instanceof Smtp2SmsError && err.permanent;
+}
+
+function codeOf(err: Error): string {
+  return err instanceof Smtp2SmsError ? err.code : 'ERROR';
+}
+
+function nextDelay(rule: BackoffRule, job: { attempt: number; data?: SmsJobData }, err?: Error): number {
+  const retryAfter = (err as { details?: { retryAfterMs?: number } } | undefined)?.details?.retryAfterMs ?? 0;
+  const delay = retryDelay(job.attempt, rule, retryAfter);
+  // The last try happens at expiry, where the processor turns it into a final "expired".
+  const untilExpiry = job.data ? Math.max(0, job.data.expiresAt - Date.now()) : delay;
+  return Math.min(delay, untilExpiry);
+}

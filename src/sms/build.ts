@@ -1,0 +1,70 @@
+/**
+ * Text → SmsMessage: choose the encoding, cut to the allowed parts, split, encode each part.
+ * Pure; the caller adds UDH or SAR TLVs and decides whether an empty message is sent.
+ */
+import { ConfigError } from '../errors.js';
+import { encodeGsm7, isGsm7 } from './gsm7.js';
+import { atomsText, countParts, limitsFor, splitAtoms, sumUnits, toAtoms } from './segment.js';
+import { transliterate, transliterateForUcs2 } from './transliterate.js';
+import { truncateAtoms } from './truncate.js';
+import { encodeUcs2 } from './ucs2.js';
+import type { BuildSmsOptions, SmsEncoding, SmsMessage } from './types.js';
+
+const DATA_CODING: Record<SmsEncoding, number> = { gsm7: 0, ucs2: 8 };
+const DEFAULT_MARKER: Record<SmsEncoding, string> = { gsm7: '...', ucs2: '\u2026' };
+
+function chooseEncoding(text: string, translit: boolean): { text: string; encoding: SmsEncoding } {
+  if (!translit) return { text, encoding: isGsm7(text) ? 'gsm7' : 'ucs2' };
+  const gsm = transliterate(text);
+  if (isGsm7(gsm)) return { text: gsm, encoding: 'gsm7' };
+  return { text: transliterateForUcs2(text), encoding: 'ucs2' };
+}
+
+/** A GSM message must not turn UCS-2 because of its marker; fall back to a plain one. */
+function resolveMarker(encoding: SmsEncoding, marker: string | undefined): string {
+  if (marker === undefined) return DEFAULT_MARKER[encoding];
+  if (encoding === 'ucs2' || isGsm7(marker)) return marker;
+  const gsm = transliterate(marker);
+  return isGsm7(gsm) ? gsm : DEFAULT_MARKER.gsm7;
+}
+
+export function buildSms(text: string, options: BuildSmsOptions): SmsMessage {
+  const { maxSegments } = options;
+  if (!Number.isInteger(maxSegments) || maxSegments < 1 || maxSegments > 255) {
+    // 255 is the most parts a concatenation header can number.
+    throw new ConfigError('INVALID_MAX_SEGMENTS', `maxSegments must be 1..255, got ${maxSegments}`);
+  }
+  const concat = options.concat ?? 'udh8';
+  const chosen = chooseEncoding(text, options.transliterate ?? true);
+  const { encoding } = chosen;
+  const limits = limitsFor(encoding, concat);
+
+  // Nothing past maxSegments * single units can ever be sent, so stop looking there.
+  const { atoms, complete } = toAtoms(chosen.text, encoding, maxSegments * limits.single);
+  const truncated = !complete || countParts(atoms, limits) > maxSegments;
+  const kept = truncated
+    ? truncateAtoms(
+        atoms,
+        toAtoms(resolveMarker(encoding, options.truncationMarker), encoding).atoms,
+        maxSegments,
+        limits,
+      )
+    : atoms;
+
+  // For payload the SMSC splits; the part count above still used the per-part room.
+  const parts = concat === 'payload' ? [kept] : splitAtoms(kept, limits);
+  const encode = encoding === 'gsm7' ? encodeGsm7 : encodeUcs2;
+  const segments = parts.map((part) => {
+    const partText = atomsText(part);
+    return { text: partText, body: encode(partText) };
+  });
+
+  return {
+    text: atomsText(kept),
+    encoding,
+    dataCoding: DATA_CODING[encoding],
+    segments,
+    units: sumUnits(kept),
+    truncated,
+  };
+}

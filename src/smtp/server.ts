@@ -1,0 +1,186 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { MessageError, QueueError } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { AcceptedRecipient, Intake } from './intake.js';
+import { toE164, type NumberValidation } from './phone-number.js';
+import { clientNetworks, senderPolicy, splitAddress } from './policy.js';
+import { replies } from './replies.js';
+import type { TlsMaterial } from './tls-files.js';
+
+export interface SmtpListenerOptions {
+  host: string;
+  port: number;
+  hostname: string;
+  domains: string[];
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxClients: number;
+  socketTimeoutMs: number;
+  auth: { required: boolean; users: { username: string; password: string }[] };
+  tls?: TlsMaterial;
+  clients: string[];
+  senders: string[];
+  reverseDns: boolean;
+  defaultRegion: string;
+  numberValidation: NumberValidation;
+}
+
+/**
+ * The SMTP front door. Every check happens at the earliest phase that can answer it, so a bad
+ * recipient is refused at RCPT and never becomes a bounce later. DATA gets 250 only after the
+ * intake has stored every recipient's job.
+ */
+export class SmtpListener {
+  private readonly server: SMTPServer;
+  private readonly numbers = new WeakMap<SMTPServerSession, Map<string, AcceptedRecipient>>();
+
+  constructor(
+    private readonly options: SmtpListenerOptions,
+    private readonly intake: Intake,
+    private readonly log: Logger,
+    private readonly metrics?: Metrics,
+  ) {
+    const clientAllowed = clientNetworks(options.clients);
+    const senderAllowed = senderPolicy(options.senders);
+    const domains = new Set(options.domains.map((d) => d.toLowerCase()));
+
+    this.server = new SMTPServer({
+      name: options.hostname,
+      banner: 'smtp2sms ready',
+      logger: false,
+      secure: false,
+      disabledCommands: options.tls ? [] : ['STARTTLS'],
+      ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+      // AUTH over plaintext only where there is no TLS at all (a loopback-only deployment).
+      allowInsecureAuth: !options.tls,
+      authOptional: !options.auth.required,
+      authMethods: ['PLAIN', 'LOGIN'],
+      // We check size ourselves to answer with 552 5.3.4; SIZE is still advertised.
+      size: options.maxMessageBytes,
+      hideSize: true,
+      hideDSN: false,
+      hidePIPELINING: false,
+      hide8BITMIME: false,
+      hideSMTPUTF8: false,
+      disableReverseLookup: !options.reverseDns,
+      maxClients: options.maxClients,
+      socketTimeout: options.socketTimeoutMs,
+      // On shutdown, sessions still open after this get 421 and are closed.
+      closeTimeout: 5_000,
+
+      onConnect: (session, callback) => {
+        if (clientAllowed(session.remoteAddress)) return callback();
+        this.log.warn({ event: 'smtp.client_denied', client: session.remoteAddress }, 'client network not allowed');
+        callback(replies.clientDenied(session.remoteAddress));
+      },
+
+      onAuth: (auth, session, callback) => {
+        const user = options.auth.users.find((u) => u.username === auth.username);
+        if (user && auth.password != null && sameSecret(user.password, auth.password)) {
+          return callback(null, { user: user.username });
+        }
+        this.log.warn({ event: 'smtp.auth_failed', client: session.remoteAddress, username: auth.username }, 'authentication failed');
+        callback(replies.authFailed());
+      },
+
+      onMailFrom: (address, session, callback) => {
+        if (options.auth.required && !session.user) return callback(replies.authRequired());
+        if (address.address !== '' && !senderAllowed(address.address)) return callback(replies.senderDenied(address.address));
+        if (options.senders.length > 0 && address.address === '') return callback(replies.senderDenied(''));
+        const declared = address.args ? Number(address.args.SIZE) : NaN;
+        if (declared > options.maxMessageBytes) return callback(replies.tooBig(options.maxMessageBytes));
+        this.numbers.set(session, new Map());
+        callback();
+      },
+
+      onRcptTo: (address, session, callback) => {
+        const parts = splitAddress(address.address);
+        if (!parts || !domains.has(parts.domain)) return callback(replies.relayDenied());
+        const number = toE164(parts.local, options.defaultRegion, options.numberValidation);
+        if (!number) return callback(replies.invalidNumber(address.address));
+        const accepted = this.numbers.get(session) ?? new Map<string, AcceptedRecipient>();
+        this.numbers.set(session, accepted);
+        // Two spellings of one number are one SMS.
+        if (!accepted.has(number) && accepted.size >= options.maxRecipients) {
+          return callback(replies.tooManyRecipients(options.maxRecipients));
+        }
+        if (!accepted.has(number)) accepted.set(number, { address: address.address, number, ...(address.dsn ? { dsn: address.dsn } : {}) });
+        callback();
+      },
+
+      onData: (stream, session, callback) => {
+        this.receive(stream, session).then(
+          (message) => callback(null, message),
+          (error: Error) => callback(error),
+        );
+      },
+    });
+    this.server.on('error', (err) => this.log.error({ event: 'smtp.error', err }, 'SMTP server error'));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.server.off('error', onError);
+        resolve();
+      });
+    });
+    return (this.server.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      // Keep reading past the limit (the client is still sending) but stop keeping it.
+      if (bytes <= this.options.maxMessageBytes) chunks.push(chunk);
+    }
+    if (bytes > this.options.maxMessageBytes) {
+      this.metrics?.smtpTransactions.inc({ result: 'too_big' });
+      throw replies.tooBig(this.options.maxMessageBytes);
+    }
+    const recipients = [...(this.numbers.get(session)?.values() ?? [])];
+    const envelope = session.envelope;
+    try {
+      const { txId } = await this.intake({
+        sender: envelope.mailFrom ? envelope.mailFrom.address : '',
+        recipients,
+        raw: Buffer.concat(chunks, bytes),
+        ...(envelope.dsn ? { dsn: { ...(envelope.dsn.ret ? { ret: envelope.dsn.ret as 'FULL' | 'HDRS' } : {}), ...(envelope.dsn.envid ? { envid: envelope.dsn.envid } : {}) } } : {}),
+        client: { address: session.remoteAddress, ...(typeof session.user === 'string' ? { user: session.user } : {}), tls: Boolean(session.secure) },
+      });
+      this.metrics?.smtpTransactions.inc({ result: 'queued' });
+      return replies.queued(txId);
+    } catch (error) {
+      if (error instanceof MessageError && error.permanent) {
+        this.metrics?.smtpTransactions.inc({ result: 'unusable' });
+        this.log.warn({ event: 'smtp.message_refused', code: error.code, client: session.remoteAddress }, error.message);
+        throw replies.unusable(error.message);
+      }
+      if (error instanceof QueueError) {
+        this.metrics?.smtpTransactions.inc({ result: 'queue_unavailable' });
+        this.log.error({ event: 'smtp.queue_unavailable', code: error.code, client: session.remoteAddress, err: error.message }, 'could not queue message, answered 451');
+        throw replies.queueUnavailable();
+      }
+      this.metrics?.smtpTransactions.inc({ result: 'error' });
+      this.log.error({ event: 'smtp.intake_failed', client: session.remoteAddress, err: error }, 'could not accept message, answered 451');
+      throw replies.localError();
+    }
+  }
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { SmscSimulator, type SmscOptions } from '../../src/smsc/index.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test file uses, so files can share one Redis. */
+export function uniquePrefix(name: string): string {
+  return `t-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+export interface TestRelay {
+  app: RunningApp;
+  smsc: SmscSimulator;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+/** A simulator on port 0 and a relay pointed at it, both on 127.0.0.1, with test-friendly timings. */
+export async function startTestRelay(name: string, overrides: Record<string, unknown> = {}, smscOptions: SmscOptions = {}): Promise<TestRelay> {
+  const smsc = new SmscSimulator({ port: 0, deliveryReceipts: { enabled: false, delayMs: 0 }, ...smscOptions });
+  const smscPort = await smsc.start();
+  const raw = {
+    smtp: { port: 0, domains: ['sms.localhost'] },
+    redis: { url: REDIS_URL, prefix: uniquePrefix(name) },
+    http: { port: 0 },
+    carriers: { primary: { type: 'smpp', port: smscPort, systemId: 'test', password: 'secret', responseTimeout: 2000, reconnect: { initial: 100, max: 500 } } },
+    routes: [{ match: '*', carriers: ['primary'] }],
+    queue: { backoff: { initial: 200, max: 1000 } },
+    logging: { level: 'silent' },
+    ...overrides,
+  };
+  const config = parseConfig(raw);
+  const app = await startApp(config, silentLogger());
+  return {
+    app,
+    smsc,
+    config,
+    stop: async () => {
+      await app.stop();
+      await smsc.stop();
+    },
+  };
+}
