@@ -12,7 +12,7 @@ import { createIntake } from './pipeline/intake.js';
 import { SmsQueue } from './queue/sms-queue.js';
 import { SmsWorker } from './queue/sms-worker.js';
 import { createRouter } from './routing/router.js';
-import { SmscSimulator } from './smsc/index.js';
+import { SmscSimulator, type ReceivedMessage } from './smsc/index.js';
 import { SmtpListener } from './smtp/server.js';
 import { loadTlsMaterial } from './smtp/tls-files.js';
 
@@ -50,6 +50,10 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         ...(config.simulator.password ? { password: config.simulator.password } : {}),
         deliveryReceipts: { enabled: true, delayMs: config.simulator.receiptDelay },
         logger: log.child({ component: 'smsc-simulator' }),
+      });
+      // The simulator stands in for a phone: showing what arrived is the point of running it.
+      simulator.on('message', (m: ReceivedMessage) => {
+        log.info({ event: 'simulator.sms', to: m.destination, from: m.source, dataCoding: m.dataCoding, parts: m.parts.length, text: m.text }, 'SMS received by the built-in SMSC');
       });
       simulatorPort = await simulator.start();
       stops.push(() => simulator.stop());

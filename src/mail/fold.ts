@@ -5,11 +5,11 @@
  * and only the render stage joins them.
  */
 
-// Invisible characters HTML mails use as padding (preheader tricks, soft hyphens, BOMs). They
-// cost an SMS character each, and a UCS-2 one at that, for nothing a reader can see.
+// Invisible characters HTML mails use as padding (preheader tricks, soft hyphens, BOMs). Each
+// costs an SMS character, and forces UCS-2, for nothing a reader can see.
 const INVISIBLE = /[\u00ad\u200b\u2060\ufeff]/g;
-// C0/C1 controls other than the whitespace ones (tab, LF, VT, FF, CR) folded below: a terminal escape or a NUL
-// in a cron mail must not reach a handset.
+// C0/C1 controls other than the whitespace ones (tab, LF, VT, FF, CR) folded below: a terminal
+// escape or a NUL in a cron mail must not reach a handset.
 const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
 // Every whitespace character except the newline: tabs, NBSP, the Unicode spaces.
 const INLINE_SPACE = /[^\S\n]+/g;

@@ -68,11 +68,13 @@ export async function parseMail(raw: Buffer, limits: Partial<ParseLimits> = {}):
     maxBodyChars: limits.maxBodyChars ?? DEFAULT_PARSE_LIMITS.maxBodyChars,
     maxHtmlChars: limits.maxHtmlChars ?? DEFAULT_PARSE_LIMITS.maxHtmlChars,
   };
+  let mail: MailparserMail;
   try {
-    return fromMailparser(await simpleParser(raw, PARSER_OPTIONS), bounds);
+    mail = await simpleParser(raw, PARSER_OPTIONS);
   } catch (err) {
     return salvage(raw, bounds, err);
   }
+  return fromMailparser(mail, bounds);
 }
 
 function fromMailparser(mail: MailparserMail, limits: ParseLimits): ParsedMail {

@@ -44,7 +44,8 @@ export function fillTemplate(tokens: readonly TemplateToken[], values: ReadonlyM
   const parts: Part[] = tokens.map((token) => {
     if (token.kind === 'literal') return { kind: 'literal', text: token.text };
     const value = values.get(token.name);
-    return value === undefined ? { kind: 'literal', text: token.raw } : { kind: 'value', text: foldLine(value) };
+    if (value === undefined) return { kind: 'literal', text: token.raw };
+    return { kind: 'value', text: foldLine(value) };
   });
   parts.forEach((part, i) => {
     if (part.kind === 'value' && part.text === '') dropSeparator(parts, i);
@@ -53,8 +54,9 @@ export function fillTemplate(tokens: readonly TemplateToken[], values: ReadonlyM
 }
 
 /**
- * Removes the separator that belongs to the empty value at `i`: the one after it, or the one
- * before it when nothing but separators follows (the last field's separator is its prefix).
+ * Removes the separator that belongs to the empty value at `i`: the one after it, and also the
+ * one before it when that would dangle at the start or end of the text (the last field's
+ * separator is its prefix).
  */
 function dropSeparator(parts: Part[], i: number): void {
   const before = parts[i - 1]?.kind === 'literal' ? parts[i - 1] : undefined;
@@ -66,15 +68,11 @@ function dropSeparator(parts: Part[], i: number): void {
       after.text = after.text.slice(1);
     }
   }
-  if (hasContentAfter(parts, i)) {
-    if (after !== undefined) after.text = after.text.replace(SEPARATOR_RUN_START, '');
-  } else if (before !== undefined) {
-    before.text = before.text.replace(SEPARATOR_RUN_END, '');
-  }
+  if (after !== undefined) after.text = after.text.replace(SEPARATOR_RUN_START, '');
+  const dangling = !hasContent(parts.slice(i + 1)) || !hasContent(parts.slice(0, i));
+  if (dangling && before !== undefined) before.text = before.text.replace(SEPARATOR_RUN_END, '');
 }
 
-function hasContentAfter(parts: readonly Part[], i: number): boolean {
-  return parts.slice(i + 1).some((part) =>
-    part.kind === 'value' ? part.text !== '' : !SEPARATORS_ONLY.test(part.text),
-  );
+function hasContent(parts: readonly Part[]): boolean {
+  return parts.some((part) => (part.kind === 'value' ? part.text !== '' : !SEPARATORS_ONLY.test(part.text)));
 }

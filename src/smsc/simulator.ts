@@ -110,7 +110,7 @@ export class SmscSimulator extends EventEmitter implements SessionHost {
     this.heldReceipts.clear();
   }
 
-  /** Resolves once `count` complete messages arrived since the last reset(). */
+  /** Once `count` complete messages arrived since the last reset(), resolves with all those kept. */
   waitForMessages(count: number, timeoutMs = 5000): Promise<ReceivedMessage[]> {
     if (this.received >= count) return Promise.resolve(this.messages.slice());
     return new Promise((resolve, reject) => {

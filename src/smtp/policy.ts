@@ -35,5 +35,8 @@ function escapeRegex(text: string): string {
 export function splitAddress(address: string): { local: string; domain: string } | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return undefined;
-  return { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase().replace(/\.$/, '') };
+  const local = address.slice(0, at);
+  // A quoted local part ("+4915112345678"@...) is the same mailbox (RFC 5321 4.1.2).
+  const unquoted = /^".*"$/.test(local) ? local.slice(1, -1).replace(/\\(.)/g, '$1') : local;
+  return { local: unquoted, domain: address.slice(at + 1).toLowerCase().replace(/\.$/, '') };
 }

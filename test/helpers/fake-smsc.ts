@@ -28,7 +28,8 @@ export class FakeSmsc {
   readonly binds: PDU[] = [];
   readonly unbinds: PDU[] = [];
   readonly enquireLinks: PDU[] = [];
-  readonly deliverResps: PDU[] = [];
+  /** Responses the ESME sent to our requests (deliver_sm_resp, enquire_link_resp, ...). */
+  readonly esmeResponses: PDU[] = [];
   /** Most submit_sm outstanding (received, not yet answered) at any one time. */
   maxOutstanding = 0;
   private outstanding = 0;
@@ -104,10 +105,8 @@ export class FakeSmsc {
         this.unbinds.push(pdu);
         session.send(pdu.response());
         return;
-      case 'deliver_sm_resp':
-        this.deliverResps.push(pdu);
-        return;
       default:
+        if (pdu.isResponse()) this.esmeResponses.push(pdu);
         return;
     }
   }

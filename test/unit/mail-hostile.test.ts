@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { MessageError } from '../../src/errors.js';
+import { parseMail } from '../../src/mail/index.js';
+
+/** A raw message from header lines and a body, CRLF throughout. */
+const message = (headers: string[], body = ''): Buffer =>
+  Buffer.from([...headers, '', body].join('\r\n'));
+
+describe('parseMail: malformed and hostile input', () => {
+  it('never throws on junk: empty input, binary noise, headers without a body', async () => {
+    const noise = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256));
+    for (const raw of [Buffer.alloc(0), noise, Buffer.from('Subject: only\r\n'), Buffer.from('no header here')]) {
+      const mail = await parseMail(raw);
+      expect(typeof mail.text).toBe('string');
+    }
+    expect((await parseMail(Buffer.alloc(0))).bodySource).toBe('none');
+  });
+
+  it('caps the text at maxBodyChars', async () => {
+    const raw = message(['Subject: long', 'Content-Type: text/plain'], 'word '.repeat(10_000));
+    const mail = await parseMail(raw, { maxBodyChars: 100 });
+    expect(mail.text.length).toBeLessThanOrEqual(100);
+    expect(mail.text.startsWith('word word')).toBe(true);
+  });
+
+  it('does not cut a surrogate pair in half at the cap', async () => {
+    const raw = message(['Subject: e', 'Content-Type: text/plain; charset=utf-8'], 'a' + '😀'.repeat(50));
+    const mail = await parseMail(raw, { maxBodyChars: 4 });
+    expect(mail.text).toBe('a😀');
+  });
+
+  it('bounds a 5 MB deeply nested html body to maxBodyChars', async () => {
+    const html = '<div><span>alert '.repeat(300_000); // 5.4 MB, 600 000 levels deep
+    expect(html.length).toBeGreaterThan(5_000_000);
+    const raw = message(
+      ['Subject: hostile', 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: base64'],
+      Buffer.from(html).toString('base64').replace(/.{76}/g, '$&\r\n'),
+    );
+    const mail = await parseMail(raw);
+    expect(mail.bodySource).toBe('html');
+    expect(mail.text.length).toBeLessThanOrEqual(100_000);
+    expect(mail.text.length).toBeGreaterThan(90_000);
+    expect(mail.text.startsWith('alert\nalert')).toBe(true);
+
+    const small = await parseMail(raw, { maxBodyChars: 50, maxHtmlChars: 10_000 });
+    expect(small.text.length).toBeLessThanOrEqual(50);
+    expect(small.text.startsWith('alert')).toBe(true);
+  });
+
+  it('bounds <p><li> nesting, which neither implies closed', async () => {
+    const raw = message(['Subject: p-li', 'Content-Type: text/html'], '<p><li>x'.repeat(200_000));
+    const mail = await parseMail(raw, { maxBodyChars: 1000 });
+    expect(mail.text.length).toBeLessThanOrEqual(1000);
+    expect(mail.text.startsWith('x\n')).toBe(true);
+  });
+
+  it('salvages subject and body when a header is over mailparser’s size limit', async () => {
+    const raw = message(
+      ['X-Junk: ' + 'a'.repeat(2_000_000), 'Subject: =?UTF-8?Q?Pr=C3=BCfung?= survived', 'Content-Type: text/plain'],
+      'body survived',
+    );
+    const mail = await parseMail(raw);
+    expect(mail.subject).toBe('Prüfung survived');
+    expect(mail.text).toBe('body survived');
+    expect(mail.headers['x-junk']?.length).toBeLessThanOrEqual(4096);
+  });
+
+  it('salvages the subject when the MIME tree has too many parts', async () => {
+    const parts = Array.from({ length: 1500 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`);
+    const raw = message(['Subject: many parts', 'Content-Type: multipart/mixed; boundary=b'], parts.join('') + '--b--');
+    const mail = await parseMail(raw);
+    expect(mail.subject).toBe('many parts');
+  });
+
+  it('rejects with MessageError PARSE_FAILED only when nothing can be read', async () => {
+    const parts = Array.from({ length: 1500 }, () => `--b\r\nContent-Type: text/plain\r\n\r\nx\r\n`);
+    const raw = message(['Content-Type: multipart/mixed; boundary=b'], parts.join('') + '--b--');
+    const failure = await parseMail(raw).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(MessageError);
+    expect(failure).toMatchObject({ code: 'PARSE_FAILED', permanent: false, family: 'message' });
+    expect((failure as MessageError).cause).toBeInstanceOf(Error);
+  });
+});
