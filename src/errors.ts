@@ -61,6 +61,12 @@ export class CarrierError extends Smtp2SmsError {
       retryAfterMs?: number;
       /** Carrier ids of the parts accepted before this failure, so a retry resumes after them. */
       acceptedPartIds?: string[];
+      /** RFC 3463 status for a DSN, from the classifier. */
+      dsnStatus?: string;
+      /** Whether the failure is about the number, the message or the carrier (failover). */
+      subject?: 'number' | 'message' | 'carrier';
+      /** The DSN's Diagnostic-Code, typed: `smpp; 0x0000000B ESME_RINVDSTADR`, `http; 400 ...`. */
+      diagnostic?: string;
     } = {},
     options?: { cause?: unknown },
   ) {

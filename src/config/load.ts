@@ -38,11 +38,13 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}, source = 
 
 /** One line per problem, each naming the key, e.g. `carriers.primary.port: expected number`. */
 function formatIssues(issues: z.core.$ZodIssue[]): string {
+  const keyOf = (path: PropertyKey[]) => path.map(String).join('.') || '(top level)';
   return issues
-    .map((issue) => {
-      const key = issue.path.map(String).join('.') || '(top level)';
-      const unknown = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}` : '';
-      return `  - ${key}: ${issue.message}${unknown}`;
-    })
+    .flatMap((issue) =>
+      // One line per unknown key, named in full (`smtp.prot`), so a typo is found by its name.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `  - ${keyOf([...issue.path, key])}: unknown key`)
+        : [`  - ${keyOf(issue.path)}: ${issue.message}`],
+    )
     .join('\n');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
 import { duration } from './duration.js';
 
 /**
@@ -53,6 +54,10 @@ const smppCarrierSchema = z.strictObject({
   sourceTon: z.number().int().min(0).max(6).optional(),
   sourceNpi: z.number().int().min(0).max(18).optional(),
   maxThrottleRetries: z.number().int().min(0).default(20),
+  /** How the SMSC writes its message id in receipts, relative to submit_sm_resp. */
+  receiptIdFormat: z.enum(['auto', 'hex', 'decimal']).default('auto'),
+  /** For SMSCs that send a receipt for the first part of a long message only. */
+  receiptFirstPartOnly: z.boolean().default(false),
 });
 
 export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema]);
@@ -94,13 +99,24 @@ export const configSchema = z.strictObject({
   }).default({ concurrency: 50, attempts: 50, backoff: { initial: 5_000, max: 600_000 } }),
   delivery: z.strictObject({
     validity: duration.default(3_600_000),
+    /** NOTIFY=DELAY: one notice when a message is still undelivered after this long. */
+    delayNotice: duration.default(900_000),
+    /** A receipt that matches no submitted part yet is kept and retried this long. */
+    unmatchedReceiptHold: duration.default(60_000),
     smppStatus: z.record(z.string(), smppStatusOverride).default({}),
-  }).default({ validity: 3_600_000, smppStatus: {} }),
+    receiptErrors: z.record(z.string().regex(/^\d{1,3}$/), z.strictObject({
+      dsnStatus: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/),
+      subject: z.enum(['number', 'message', 'carrier']).optional(),
+      description: z.string().optional(),
+    })).default({}),
+  }).default({ validity: 3_600_000, delayNotice: 900_000, unmatchedReceiptHold: 60_000, smppStatus: {}, receiptErrors: {} }),
   bounces: z.strictObject({
     from: z.string().default('MAILER-DAEMON@sms.localhost'),
     smtp: z.strictObject({ host: z.string(), port: z.number().int().min(1).max(65535).default(25) }).optional(),
     outbox: z.string().default('var/outbox'),
-  }).default({ from: 'MAILER-DAEMON@sms.localhost', outbox: 'var/outbox' }),
+    /** Failures of one message within this window are reported in one DSN. */
+    aggregate: duration.default(30_000),
+  }).default({ from: 'MAILER-DAEMON@sms.localhost', outbox: 'var/outbox', aggregate: 30_000 }),
   /** The built-in SMSC simulator, run inside the relay: `npm start` works with no carrier account. */
   simulator: z.strictObject({
     enabled: z.boolean().default(false),
@@ -128,6 +144,14 @@ export const configSchema = z.strictObject({
       }
     });
   });
+  // Checked here too (the classifier is built only at start) so check-config names a bad key.
+  for (const [key, override] of Object.entries(config.delivery.smppStatus)) {
+    try {
+      new SmppStatusClassifier({ [key]: override });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['delivery', 'smppStatus', key], message: `unknown SMPP status "${key}" (use a name like ESME_RSUBMITFAIL or hex like 0x45)` });
+    }
+  }
   if (config.smtp.auth.required && config.smtp.auth.users.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['smtp', 'auth', 'users'], message: 'auth.required is true but no users are configured' });
   }

@@ -1,54 +1,29 @@
 import type { Redis } from 'ioredis';
+import { canonicalId } from './carrier-ids.js';
+import { toRecipientStatus, type PartStatus, type RecipientStatus, type TransactionRecord } from './status-types.js';
 
-export type MessageState = 'queued' | 'submitted' | 'retrying' | 'delivered' | 'failed' | 'expired';
-
-export interface TransactionRecord {
-  txId: string;
-  messageId: string;
-  sender: string;
-  receivedAt: number;
-  recipients: string[]; // job ids
-  envid?: string;
-  ret?: string;
-  /** The mail's header block, for the DSN's third part. */
-  headers?: string;
-}
-
-export interface RecipientStatus {
-  jobId: string;
-  txId: string;
-  recipient: string;
-  number: string;
-  state: MessageState;
-  route?: string;
-  carrier?: string;
-  partIds: string[];
-  attempts: number;
-  reason?: string;
-  code?: string;
-  updatedAt: number;
-}
+export type { MessageState, PartStatus, RecipientStatus, TransactionRecord } from './status-types.js';
 
 const KEEP_SECONDS = 7 * 86_400;
 
 /**
- * Message status in Redis hashes with expiry: one per SMTP transaction and one per recipient.
- * Written by the intake (queued) and the dispatcher (submitted, retrying, failed, expired).
+ * Message status in Redis hashes with expiry: one per SMTP transaction, one per recipient (with a
+ * field group per SMS part), and an index from each carrier message id to its recipient and part.
  */
 export class StatusStore {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
   private txKey(txId: string) { return `${this.prefix}:tx:${txId}`; }
   private rcptKey(jobId: string) { return `${this.prefix}:rcpt:${jobId}`; }
+  private idKey(carrier: string, id: string) { return `${this.prefix}:cid:${carrier}:${canonicalId(id)}`; }
 
   /** One round trip: the transaction and all its recipients, marked queued unless already known. */
-  async recordAccepted(tx: TransactionRecord, recipients: Omit<RecipientStatus, 'state' | 'partIds' | 'attempts' | 'updatedAt'>[]): Promise<void> {
+  async recordAccepted(tx: TransactionRecord, recipients: Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt'>[]): Promise<void> {
     const multi = this.redis.multi();
     const txKey = this.txKey(tx.txId);
-    multi.hset(txKey, {
-      txId: tx.txId, messageId: tx.messageId, sender: tx.sender, receivedAt: String(tx.receivedAt),
-      ...(tx.envid ? { envid: tx.envid } : {}), ...(tx.ret ? { ret: tx.ret } : {}), ...(tx.headers ? { headers: tx.headers } : {}),
-    });
+    const fields: Record<string, string> = { txId: tx.txId, messageId: tx.messageId, sender: tx.sender, receivedAt: String(tx.receivedAt) };
+    for (const key of ['envid', 'ret', 'headers', 'raw', 'subject'] as const) if (tx[key] !== undefined) fields[key] = tx[key]!;
+    multi.hset(txKey, fields);
     // A resend of the same message (lost 250) may add recipients; the set merges them.
     multi.sadd(`${txKey}:recipients`, ...tx.recipients);
     multi.expire(txKey, KEEP_SECONDS);
@@ -58,48 +33,110 @@ export class StatusStore {
       const key = this.rcptKey(r.jobId);
       // HSETNX keeps the state of a recipient that a resend finds already in flight.
       multi.hsetnx(key, 'state', 'queued');
-      multi.hset(key, { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number });
+      multi.hset(key, { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number, ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}) });
       multi.hsetnx(key, 'updatedAt', now);
       multi.expire(key, KEEP_SECONDS);
     }
     await multi.exec();
   }
 
-  async update(jobId: string, fields: Partial<Omit<RecipientStatus, 'jobId'>>): Promise<void> {
-    const flat: Record<string, string> = { updatedAt: String(fields.updatedAt ?? Date.now()) };
-    for (const [key, value] of Object.entries(fields)) {
-      if (value === undefined || key === 'updatedAt') continue;
-      flat[key] = Array.isArray(value) ? JSON.stringify(value) : String(value);
-    }
-    await this.redis.multi().hset(this.rcptKey(jobId), flat).expire(this.rcptKey(jobId), KEEP_SECONDS).exec();
+  async update(jobId: string, fields: Partial<Pick<RecipientStatus, 'state' | 'route' | 'carrier' | 'attempts' | 'reason' | 'code' | 'dsnStatus'>> & { tried?: string }): Promise<void> {
+    const flat: Record<string, string> = { updatedAt: String(Date.now()) };
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined && key !== 'tried') flat[key] = String(value);
+    const multi = this.redis.multi().hset(this.rcptKey(jobId), flat);
+    // The carriers a message tried, in order, with why it moved on.
+    if (fields.tried) multi.rpush(`${this.rcptKey(jobId)}:tried`, fields.tried).expire(`${this.rcptKey(jobId)}:tried`, KEEP_SECONDS);
+    await multi.expire(this.rcptKey(jobId), KEEP_SECONDS).exec();
+  }
+
+  /** Submitted: the carrier's id per part, indexed for receipt lookup. */
+  async recordSubmitted(jobId: string, fields: { route: string; carrier: string; partIds: string[]; attempts: number; expectedParts: number }): Promise<void> {
+    const key = this.rcptKey(jobId);
+    const multi = this.redis.multi();
+    const flat: Record<string, string> = {
+      route: fields.route, carrier: fields.carrier, attempts: String(fields.attempts), parts: String(fields.partIds.length),
+      expectedParts: String(fields.expectedParts), submittedAt: String(Date.now()), updatedAt: String(Date.now()),
+    };
+    fields.partIds.forEach((id, i) => {
+      flat[`part:${i}:id`] = id;
+      multi.set(this.idKey(fields.carrier, id), `${jobId}|${i}`, 'EX', KEEP_SECONDS);
+    });
+    multi.hset(key, flat);
+    // Only move forward: a receipt that raced ahead may have made the state final already.
+    multi.hsetnx(key, 'finalState', '');
+    await multi.exec();
+    await this.redis.eval(
+      "if redis.call('HGET', KEYS[1], 'finalState') == '' then redis.call('HSET', KEYS[1], 'state', 'submitted') end return 1", 1, key,
+    );
+  }
+
+  /** Which recipient and part a carrier message id belongs to, trying each candidate form. */
+  async findByCarrierId(carrier: string, candidates: string[]): Promise<{ jobId: string; part: number } | undefined> {
+    if (candidates.length === 0) return undefined;
+    const values = await this.redis.mget(...candidates.map((id) => this.idKey(carrier, id)));
+    const hit = values.find((v): v is string => typeof v === 'string');
+    if (!hit) return undefined;
+    const [jobId = '', part = '0'] = hit.split('|');
+    return { jobId, part: Number(part) };
+  }
+
+  /** Records a part's receipt and returns the recipient as it now stands. */
+  async recordPartReceipt(jobId: string, part: number, receipt: Omit<PartStatus, 'index' | 'id'>): Promise<RecipientStatus | undefined> {
+    const key = this.rcptKey(jobId);
+    const flat: Record<string, string> = { [`part:${part}:stat`]: receipt.stat ?? '', [`part:${part}:state`]: receipt.state, [`part:${part}:at`]: String(receipt.at ?? Date.now()), updatedAt: String(Date.now()) };
+    if (receipt.err !== undefined) flat[`part:${part}:err`] = receipt.err;
+    if (receipt.reason !== undefined) flat[`part:${part}:reason`] = receipt.reason;
+    const [, hash] = (await this.redis.multi().hset(key, flat).hgetall(key).exec()) ?? [];
+    return toRecipientStatus((hash?.[1] ?? {}) as Record<string, string>);
+  }
+
+  /**
+   * Makes a recipient's outcome final, once: returns false when another path (a receipt, the
+   * validity deadline, the worker) got there first, so exactly one DSN is ever considered.
+   */
+  async finalize(jobId: string, state: 'delivered' | 'failed' | 'expired', details: { code: string; reason: string; dsnStatus: string; diagnostic?: string }): Promise<boolean> {
+    const key = this.rcptKey(jobId);
+    const won = await this.redis.eval(
+      "local f = redis.call('HGET', KEYS[1], 'finalState') if f and f ~= '' then return 0 end redis.call('HSET', KEYS[1], 'finalState', ARGV[1]) return 1",
+      1, key, state,
+    );
+    if (won !== 1) return false;
+    const fields: Record<string, string> = { state, code: details.code, reason: details.reason, dsnStatus: details.dsnStatus, finalAt: String(Date.now()), updatedAt: String(Date.now()) };
+    if (details.diagnostic) fields.diagnostic = details.diagnostic;
+    await this.redis.multi().hset(key, fields).expire(key, KEEP_SECONDS).exec();
+    return true;
+  }
+
+  async markDsn(jobId: string, kind: string): Promise<void> {
+    await this.redis.hset(this.rcptKey(jobId), `dsn:${kind}`, String(Date.now()));
+  }
+
+  async getRecipient(jobId: string): Promise<RecipientStatus | undefined> {
+    return toRecipientStatus(await this.redis.hgetall(this.rcptKey(jobId)));
+  }
+
+  async getTransactionRecord(txId: string): Promise<TransactionRecord | undefined> {
+    const hash = await this.redis.hgetall(this.txKey(txId));
+    if (!hash.txId) return undefined;
+    const record: TransactionRecord = { txId: hash.txId, messageId: hash.messageId ?? '', sender: hash.sender ?? '', receivedAt: Number(hash.receivedAt), recipients: [] };
+    for (const key of ['envid', 'ret', 'headers', 'raw', 'subject'] as const) if (hash[key] !== undefined) record[key] = hash[key];
+    return record;
   }
 
   async getTransaction(txId: string): Promise<{ tx: TransactionRecord; recipients: RecipientStatus[] } | undefined> {
-    const [txHash, members] = await Promise.all([this.redis.hgetall(this.txKey(txId)), this.redis.smembers(`${this.txKey(txId)}:recipients`)]);
-    if (!txHash.txId) return undefined;
+    const [tx, members] = await Promise.all([this.getTransactionRecord(txId), this.redis.smembers(`${this.txKey(txId)}:recipients`)]);
+    if (!tx) return undefined;
+    tx.recipients = members.sort();
     const pipeline = this.redis.pipeline();
-    for (const jobId of members.sort()) pipeline.hgetall(this.rcptKey(jobId));
+    for (const jobId of tx.recipients) pipeline.hgetall(this.rcptKey(jobId)).lrange(`${this.rcptKey(jobId)}:tried`, 0, -1);
     const results = (await pipeline.exec()) ?? [];
-    const recipients = results.map(([, hash]) => toRecipient(hash as Record<string, string>)).filter((r): r is RecipientStatus => r !== undefined);
-    return {
-      tx: {
-        txId: txHash.txId, messageId: txHash.messageId ?? '', sender: txHash.sender ?? '', receivedAt: Number(txHash.receivedAt),
-        recipients: members, ...(txHash.envid ? { envid: txHash.envid } : {}), ...(txHash.ret ? { ret: txHash.ret } : {}),
-      },
-      recipients,
-    };
+    const recipients: RecipientStatus[] = [];
+    for (let i = 0; i < results.length; i += 2) {
+      const status = toRecipientStatus(results[i]?.[1] as Record<string, string>);
+      if (!status) continue;
+      status.tried = ((results[i + 1]?.[1] as string[]) ?? []).map((t) => JSON.parse(t) as { carrier: string; code: string; reason: string });
+      recipients.push(status);
+    }
+    return { tx, recipients };
   }
-}
-
-function toRecipient(hash: Record<string, string>): RecipientStatus | undefined {
-  if (!hash.jobId) return undefined;
-  return {
-    jobId: hash.jobId, txId: hash.txId ?? '', recipient: hash.recipient ?? '', number: hash.number ?? '',
-    state: (hash.state ?? 'queued') as MessageState,
-    ...(hash.route ? { route: hash.route } : {}), ...(hash.carrier ? { carrier: hash.carrier } : {}),
-    partIds: hash.partIds ? (JSON.parse(hash.partIds) as string[]) : [],
-    attempts: Number(hash.attempts ?? 0),
-    ...(hash.reason ? { reason: hash.reason } : {}), ...(hash.code ? { code: hash.code } : {}),
-    updatedAt: Number(hash.updatedAt ?? 0),
-  };
 }

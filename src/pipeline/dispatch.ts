@@ -22,6 +22,10 @@ export interface DispatchDeps {
   status: StatusStore;
   metrics: Metrics;
   log: Logger;
+  /** Receipts for the first part only: then that part alone decides the outcome. */
+  firstPartOnly(carrier: string): boolean;
+  /** The message expires if no final receipt arrives by `at` (epoch ms). */
+  scheduleDeadline(jobId: string, at: number): Promise<void>;
 }
 
 /**
@@ -61,7 +65,9 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       deps.metrics.smsSegments.inc({ carrier: carrier.name, encoding: sms.encoding }, sms.segments.length);
       deps.metrics.submitLatency.observe({ carrier: carrier.name }, (Date.now() - data.receivedAt) / 1000);
       if (sms.truncated) deps.metrics.smsTruncated.inc();
-      await deps.status.update(job.id, { state: 'submitted', route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt });
+      const expectedParts = deps.firstPartOnly(carrier.name) ? 1 : result.partIds.length;
+      await deps.status.recordSubmitted(job.id, { route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts });
+      await deps.scheduleDeadline(job.id, data.expiresAt);
       log.info(
         { event: 'sms.submitted', carrier: carrier.name, encoding: sms.encoding, parts: sms.segments.length, truncated: sms.truncated, partIds: result.partIds, ...(options.logContent ? { text: sms.text } : {}) },
         'accepted by carrier',
@@ -71,7 +77,10 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       const accepted = err instanceof CarrierError ? err.details.acceptedPartIds : undefined;
       if (accepted && accepted.length > 0) await job.saveProgress({ carrier: carrier.name, partIds: accepted });
       deps.metrics.smsFailures.inc({ carrier: carrier.name, code: err.code, permanent: String(err.permanent) });
-      await deps.status.update(job.id, { state: err.permanent ? 'failed' : 'retrying', route: route.name, carrier: carrier.name, code: err.code, reason: err.message, attempts: job.attempt });
+      await deps.status.update(job.id, {
+        state: err.permanent ? 'failed' : 'retrying', route: route.name, carrier: carrier.name, code: err.code, reason: err.message, attempts: job.attempt,
+        tried: JSON.stringify({ carrier: carrier.name, code: err.code, reason: err.message, at: Date.now() }),
+      });
       log.warn({ event: 'sms.attempt_failed', carrier: carrier.name, code: err.code, permanent: err.permanent, attempt: job.attempt, reason: err.message }, 'submission failed');
       throw err;
     }

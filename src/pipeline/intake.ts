@@ -13,7 +13,17 @@ import { contentId, transactionId } from './ids.js';
 export interface IntakeOptions {
   template: string;
   validityMs: number;
+  delayNoticeMs: number;
   logContent: boolean;
+}
+
+export interface IntakeDeps {
+  queue: SmsQueue;
+  status: StatusStore;
+  metrics: Metrics;
+  log: Logger;
+  /** NOTIFY=DELAY: check these recipients again at `at` (epoch ms). */
+  scheduleDelayNotice(jobIds: string[], at: number): Promise<void>;
 }
 
 /** The most of a header block kept for the DSN's text/rfc822-headers part. */
@@ -24,7 +34,7 @@ const MAX_STORED_HEADERS = 64 * 1024;
  * status records and every job are in Redis; any Redis failure is a QueueError (the SMTP side
  * answers 451 and the sender retries).
  */
-export function createIntake(deps: { queue: SmsQueue; status: StatusStore; metrics: Metrics; log: Logger }, options: IntakeOptions): Intake {
+export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
   return async (mail: IncomingMail) => {
     const parsed = await parseMail(mail.raw);
     const text = renderSmsText(parsed, { template: options.template });
@@ -38,16 +48,25 @@ export function createIntake(deps: { queue: SmsQueue; status: StatusStore; metri
       const data: SmsJobData = {
         txId, messageId, sender: mail.sender, recipient: r.address, number: r.number, text, receivedAt,
         expiresAt: receivedAt + options.validityMs,
-        ...(r.dsn || mail.dsn ? { dsn: { ...r.dsn, ...mail.dsn } } : {}),
       };
       return { id, data };
     });
 
     try {
       await deps.status.recordAccepted(
-        { txId, messageId, sender: mail.sender, receivedAt, recipients: jobs.map((j) => j.id), ...mail.dsn, headers: headerBlock(mail.raw) },
-        jobs.map((j) => ({ jobId: j.id, txId, recipient: j.data.recipient, number: j.data.number })),
+        {
+          txId, messageId, sender: mail.sender, receivedAt, recipients: jobs.map((j) => j.id), ...mail.dsn, subject: parsed.subject,
+          headers: headerBlock(mail.raw),
+          // RET=FULL asks for the whole message back in a DSN; otherwise the headers are enough.
+          ...(mail.dsn?.ret === 'FULL' ? { raw: mail.raw.toString('latin1') } : {}),
+        },
+        mail.recipients.map((r, i) => ({
+          jobId: jobs[i]!.id, txId, recipient: r.address, number: r.number,
+          ...(r.dsn?.notify ? { notify: r.dsn.notify } : {}), ...(r.dsn?.orcpt ? { orcpt: r.dsn.orcpt } : {}),
+        })),
       );
+      const delayed = mail.recipients.flatMap((r, i) => (r.dsn?.notify?.includes('DELAY') ? [jobs[i]!.id] : []));
+      if (delayed.length > 0) await deps.scheduleDelayNotice(delayed, receivedAt + options.delayNoticeMs);
     } catch (cause) {
       throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }

@@ -14,8 +14,6 @@ export interface SmsJobData {
   receivedAt: number;
   /** After this the message is not sent any more (delivery.validity). */
   expiresAt: number;
-  /** RFC 3461 parameters, for the DSN. */
-  dsn?: { notify?: string[]; orcpt?: string; ret?: 'FULL' | 'HDRS'; envid?: string };
   /** Parts that a carrier already accepted in an earlier attempt, so a retry does not resend them. */
   progress?: { carrier: string; partIds: string[] };
 }

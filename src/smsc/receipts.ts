@@ -4,7 +4,7 @@
  * so a client can be tested against both ways carriers report outcomes.
  */
 import { decodeText } from './reassembly.js';
-import type { ReceiptStat, ReceivedPart } from './types.js';
+import type { ReceiptIdFormat, ReceiptStat, ReceivedPart, SmscOptions, SmscRule } from './types.js';
 
 /** esm_class 0x04: "SMSC Delivery Receipt" (SMPP 3.4 §5.2.12). */
 export const ESM_DELIVERY_RECEIPT = 0x04;
@@ -64,24 +64,72 @@ export function receiptText(fields: ReceiptFields): string {
   );
 }
 
+/**
+ * The id as a receipt names it; see ReceiptIdFormat. `messageIdFormat` says how to read the id
+ * for `decimal`. BigInt, so that an id of any length converts without losing digits.
+ */
+export function formatReceiptId(
+  messageId: string,
+  format: ReceiptIdFormat = 'same',
+  messageIdFormat: SmscOptions['messageIdFormat'] = 'hex',
+): string {
+  switch (format) {
+    case 'same':
+      return messageId;
+    case 'decimal':
+      return BigInt(messageIdFormat === 'hex' ? `0x${messageId}` : messageId).toString().padStart(10, '0');
+    case 'padded-upper':
+      return messageId.toUpperCase().padStart(16, '0');
+  }
+}
+
+/**
+ * The stat and err one part's receipt reports, or undefined when that part gets no receipt.
+ * `seq` is the part's 1-based place in its concatenated message (1 for a single-part one).
+ */
+export function receiptOutcome(
+  rule: SmscRule | undefined,
+  seq: number,
+  parts: SmscOptions['receiptParts'] = 'all',
+): { stat: ReceiptStat; err: string } | undefined {
+  if (parts === 'first' && seq !== 1) return undefined;
+  const fromRule = rule?.action === 'receipt' || rule?.action === 'receipt-first';
+  if (!fromRule || (rule.failPart !== undefined && rule.failPart !== seq)) return { stat: 'DELIVRD', err: '000' };
+  return { stat: rule.receiptStat ?? 'DELIVRD', err: rule.receiptErr ?? '000' };
+}
+
+/** How receipts name the message and whether they carry TLVs; defaults are the SMPP 3.4 way. */
+export interface ReceiptStyle {
+  idFormat?: ReceiptIdFormat;
+  messageIdFormat?: SmscOptions['messageIdFormat'];
+  tlvs?: boolean;
+}
+
 /** ton/npi for an address: international ISDN for digits, alphanumeric otherwise. */
 function addressType(address: string): { ton: number; npi: number } {
   return /^\+?\d+$/.test(address) ? { ton: 1, npi: 1 } : { ton: 5, npi: 0 };
 }
 
 /** deliver_sm fields (for the `smpp` package) reporting `part`'s outcome back to its sender. */
-export function receiptPdu(part: ReceivedPart, stat: ReceiptStat, err: string, doneAt: number): Record<string, unknown> {
+export function receiptPdu(
+  part: ReceivedPart,
+  stat: ReceiptStat,
+  err: string,
+  doneAt: number,
+  style: ReceiptStyle = {},
+): Record<string, unknown> {
   const from = addressType(part.destination);
   const to = addressType(part.source);
+  const messageId = formatReceiptId(part.messageId, style.idFormat, style.messageIdFormat);
   const text = receiptText({
-    messageId: part.messageId,
+    messageId,
     stat,
     err,
     submittedAt: part.receivedAt,
     doneAt,
     text: decodeText(part.dataCoding, part.body),
   });
-  return {
+  const fields: Record<string, unknown> = {
     // The handset "answers", so the addresses are swapped.
     source_addr_ton: from.ton,
     source_addr_npi: from.npi,
@@ -92,7 +140,7 @@ export function receiptPdu(part: ReceivedPart, stat: ReceiptStat, err: string, d
     esm_class: ESM_DELIVERY_RECEIPT,
     data_coding: 0,
     short_message: Buffer.from(text, 'ascii'),
-    receipted_message_id: part.messageId,
-    message_state: MESSAGE_STATE[stat],
   };
+  if (style.tlvs === false) return fields;
+  return { ...fields, receipted_message_id: messageId, message_state: MESSAGE_STATE[stat] };
 }

@@ -18,6 +18,8 @@ import type { SmscRule } from './types.js';
  * | +15555550004  | no submit_sm_resp at all: the client's response timeout fires |
  * | +15555550005  | accepted, then receipt stat:UNDELIV err:001                   |
  * | +15555550006  | accepted, then receipt stat:EXPIRED err:000                   |
+ * | +15555550007  | accepted, then receipt stat:REJECTD err:013                   |
+ * | +15555550008  | receipt stat:DELIVRD first, submit_sm_resp 300 ms later       |
  * | anything else | accepted, then receipt stat:DELIVRD (when one was asked for)  |
  */
 export const DEFAULT_SMSC_RULES: readonly SmscRule[] = Object.freeze([
@@ -27,6 +29,8 @@ export const DEFAULT_SMSC_RULES: readonly SmscRule[] = Object.freeze([
   { match: '+15555550004', action: 'ignore' },
   { match: '+15555550005', action: 'receipt', receiptStat: 'UNDELIV', receiptErr: '001' },
   { match: '+15555550006', action: 'receipt', receiptStat: 'EXPIRED', receiptErr: '000' },
+  { match: '+15555550007', action: 'receipt', receiptStat: 'REJECTD', receiptErr: '013' },
+  { match: '+15555550008', action: 'receipt-first', receiptStat: 'DELIVRD' },
 ]);
 
 function stripPlus(number: string): string {

@@ -10,16 +10,20 @@ import type { AddressInfo } from 'node:net';
 import type { PDU, Server, Session } from 'smpp';
 import { useRawMessageBodies } from '../carriers/smpp/raw-pdus.js';
 import { parseSubmit, type ConcatInfo } from './parts.js';
-import { receiptPdu, wantsReceipt } from './receipts.js';
+import { receiptOutcome, receiptPdu, wantsReceipt, type ReceiptStyle } from './receipts.js';
 import { Reassembler } from './reassembly.js';
 import { DEFAULT_SMSC_RULES, findRule } from './rules.js';
 import { attachSession, type SessionHost, type SessionState } from './sessions.js';
 import { SmppStatus } from './status.js';
 import { TokenBucket } from './throttle.js';
-import type { ReceiptStat, ReceivedMessage, ReceivedPart, SmscLogger, SmscOptions, SmscRejectEvent, SmscRule } from './types.js';
+import type { ReceivedMessage, ReceivedPart, SmscLogger, SmscOptions, SmscRejectEvent, SmscRule } from './types.js';
 
 const NO_LOG: SmscLogger = { info() {}, warn() {} };
 const DEFAULT_DELAY_RULE_MS = 5000;
+const DEFAULT_RECEIPT_FIRST_MS = 300;
+/** Hex ids stay within 8 digits, so that their decimal form fits a receipt's 10 (receiptIdFormat). */
+const FIRST_ID = 0x1000_0000;
+const LAST_ID = 0xffff_ffff;
 /** Receipts held for a system_id with no receiver bound yet, like an SMSC's store-and-forward. */
 const MAX_HELD_RECEIPTS = 10_000;
 
@@ -32,6 +36,7 @@ export class SmscSimulator extends EventEmitter implements SessionHost {
 
   private readonly rules: readonly SmscRule[];
   private readonly receipts: { enabled: boolean; delayMs: number };
+  private readonly receiptStyle: ReceiptStyle;
   private readonly retain: number;
   private readonly bucket?: TokenBucket;
   private readonly reassembler = new Reassembler();
@@ -40,7 +45,7 @@ export class SmscSimulator extends EventEmitter implements SessionHost {
   private readonly waiters = new Set<(err: Error) => void>();
   private readonly heldReceipts = new Map<string, Record<string, unknown>[]>();
   private server?: Server;
-  private nextId = randomInt(0x1000_0000, 0x7000_0000); // random start: ids differ across runs
+  private nextId = randomInt(FIRST_ID, 0x7000_0000); // random start: ids differ across runs
   private received = 0; // complete messages since reset(), independent of `retain`
 
   constructor(private readonly options: SmscOptions = {}) {
@@ -48,6 +53,11 @@ export class SmscSimulator extends EventEmitter implements SessionHost {
     this.logger = options.logger ?? NO_LOG;
     this.rules = options.rules ?? DEFAULT_SMSC_RULES;
     this.receipts = options.deliveryReceipts ?? { enabled: true, delayMs: 200 };
+    this.receiptStyle = {
+      idFormat: options.receiptIdFormat,
+      messageIdFormat: options.messageIdFormat,
+      tlvs: options.receiptTlvs,
+    };
     this.retain = options.retain ?? 100_000;
     const rate = options.maxThroughputPerSecond ?? 0;
     if (rate > 0) this.bucket = new TokenBucket(rate, Date.now());
@@ -190,9 +200,18 @@ export class SmscSimulator extends EventEmitter implements SessionHost {
     const part: ReceivedPart = { ...parsed.part, systemId, messageId: this.newMessageId(), receivedAt: Date.now() };
     // Recorded before answering, so a client that saw the response can already find the part.
     this.record(part, parsed.concat);
+    const seq = parsed.concat?.seq ?? 1;
+    const respond = () => state.session.send(pdu.response({ message_id: part.messageId }));
+    if (rule?.action === 'receipt-first') {
+      this.scheduleReceipt(part, rule, seq, 'now');
+      this.later(rule.delayMs ?? DEFAULT_RECEIPT_FIRST_MS, respond);
+      return;
+    }
     const answer = () => {
-      state.session.send(pdu.response({ message_id: part.messageId }));
-      this.scheduleReceipt(part, rule);
+      respond();
+      // A 'receipt' rule's delayMs times its receipts; other actions use delayMs for the answer.
+      const ruleDelay = rule?.action === 'receipt' ? rule.delayMs : undefined;
+      this.scheduleReceipt(part, rule, seq, ruleDelay ?? this.receipts.delayMs);
     };
     if (rule?.action === 'delay') this.later(rule.delayMs ?? DEFAULT_DELAY_RULE_MS, answer);
     else answer();
@@ -223,18 +242,23 @@ export class SmscSimulator extends EventEmitter implements SessionHost {
   }
 
   private newMessageId(): string {
+    if (this.nextId > LAST_ID) this.nextId = FIRST_ID;
     const id = this.nextId++;
     return this.options.messageIdFormat === 'decimal' ? String(id) : id.toString(16).padStart(8, '0');
   }
 
-  private scheduleReceipt(part: ReceivedPart, rule: SmscRule | undefined): void {
+  /**
+   * `seq`: the part's 1-based place in its message, for receiptParts and failPart. Decided before
+   * any timer is set, so that parts without a receipt cost none.
+   */
+  private scheduleReceipt(part: ReceivedPart, rule: SmscRule | undefined, seq: number, when: number | 'now'): void {
     if (!this.receipts.enabled) return;
-    const fromRule = rule?.action === 'receipt';
-    const stat: ReceiptStat = (fromRule && rule.receiptStat) || 'DELIVRD';
-    const err = (fromRule && rule.receiptErr) || '000';
-    if (!wantsReceipt(part.registeredDelivery, stat)) return;
-    const delayMs = fromRule && rule.delayMs !== undefined ? rule.delayMs : this.receipts.delayMs;
-    this.later(delayMs, () => this.sendReceipt(part.systemId, receiptPdu(part, stat, err, Date.now())));
+    const outcome = receiptOutcome(rule, seq, this.options.receiptParts);
+    if (!outcome || !wantsReceipt(part.registeredDelivery, outcome.stat)) return;
+    const send = () =>
+      this.sendReceipt(part.systemId, receiptPdu(part, outcome.stat, outcome.err, Date.now(), this.receiptStyle));
+    if (when === 'now') send();
+    else this.later(when, send);
   }
 
   /** To a receiver or transceiver of the same system_id; held until one binds if none is. */

@@ -22,14 +22,32 @@ export interface SmscRule {
    * reject: answer submit_sm with `commandStatus` (default ESME_RSUBMITFAIL).
    * ignore: never answer submit_sm (tests the client's response timeout).
    * delay: accept, but answer only after `delayMs` (default 5000).
-   * receipt: accept, then send a receipt with `receiptStat`/`receiptErr` instead of DELIVRD/000.
+   * receipt: accept, then send a receipt with `receiptStat`/`receiptErr` instead of DELIVRD/000,
+   *   after `delayMs` when given (else deliveryReceipts.delayMs).
+   * receipt-first: accept, send the receipt at once, and answer submit_sm only after `delayMs`
+   *   (default 300): the receipt names a message id the client has not been told yet.
    */
-  action: 'reject' | 'ignore' | 'delay' | 'receipt';
+  action: 'reject' | 'ignore' | 'delay' | 'receipt' | 'receipt-first';
   commandStatus?: number;
   delayMs?: number;
   receiptStat?: ReceiptStat;
   receiptErr?: string;
+  /**
+   * 1-based part of a concatenated message that gets `receiptStat`/`receiptErr`; the other parts
+   * get DELIVRD/000. Absent: every part gets them. A single-part message counts as part 1.
+   */
+  failPart?: number;
 }
+
+/**
+ * How a receipt names the message (its `id:` text and receipted_message_id TLV):
+ * same: as in submit_sm_resp.
+ * decimal: the id's numeric value in decimal, zero-padded to 10 digits (SMPP 3.4 Appendix B). Hex
+ *   ids are read as hex, so submit_sm_resp `1a2b3c4d` is receipted as `0439041101`; the mismatch
+ *   many real SMSCs have.
+ * padded-upper: upper-cased and left-padded with zeros to 16 characters.
+ */
+export type ReceiptIdFormat = 'same' | 'decimal' | 'padded-upper';
 
 export interface SmscOptions {
   /** Default 127.0.0.1. */
@@ -46,8 +64,17 @@ export interface SmscOptions {
   rules?: SmscRule[];
   /** submit_sm per second above which ESME_RTHROTTLED is answered; 0 or absent = unlimited. */
   maxThroughputPerSecond?: number;
-  /** Default hex. */
+  /** Default hex (8 digits at most, so that `receiptIdFormat: 'decimal'` fits in 10). */
   messageIdFormat?: 'hex' | 'decimal';
+  /** Default same; see ReceiptIdFormat. */
+  receiptIdFormat?: ReceiptIdFormat;
+  /**
+   * Default true. False sends the receipt text alone, without the receipted_message_id and
+   * message_state TLVs, as SMPP 3.3-era SMSCs do: the client must parse the text.
+   */
+  receiptTlvs?: boolean;
+  /** Default all. `first`: a concatenated message gets one receipt, for its part 1, as some carriers do. */
+  receiptParts?: 'all' | 'first';
   logger?: SmscLogger;
   /**
    * How many parts and messages to keep in `parts`/`messages` (oldest dropped first), so a

@@ -18,7 +18,8 @@ export function toE164(localPart: string, defaultRegion: string, validation: Num
   const parse = validation === 'strict' ? parseMax : parseMin;
   const acceptable = (candidate: string, region?: CountryCode): string | undefined => {
     const number = parse(candidate, region);
-    if (!number) return undefined;
+    // E.164 allows at most 15 digits; some countries' metadata admits longer national numbers.
+    if (!number || number.number.length > 16) return undefined;
     const ok = validation === 'strict' ? number.isValid() : number.isPossible();
     return ok ? number.number : undefined;
   };

@@ -57,6 +57,8 @@ export class SmtpListener {
       // AUTH over plaintext only where there is no TLS at all (a loopback-only deployment).
       allowInsecureAuth: !options.tls,
       authOptional: !options.auth.required,
+      // smtp-server refuses MAIL/RCPT/DATA before AUTH itself; this is its reply text.
+      authRequiredMessage: replies.authRequired().message,
       authMethods: ['PLAIN', 'LOGIN'],
       // We check size ourselves to answer with 552 5.3.4; SIZE is still advertised.
       size: options.maxMessageBytes,

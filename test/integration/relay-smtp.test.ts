@@ -110,7 +110,7 @@ describe('SMTP to SMSC', () => {
     const result = await session.send('monitor@example.com', ['+4915112345678@sms.localhost'], alert('status', 'check api'));
     const id = result.data!.text.split(' ').pop()!;
     await relay.smsc.waitForMessages(1);
-    let body: { recipients: { number: string; state: string; carrier?: string; partIds: string[] }[] } | undefined;
+    let body: { recipients: { number: string; state: string; carrier?: string; parts: { id: string }[] }[] } | undefined;
     for (let i = 0; i < 50; i++) {
       const response = await fetch(`http://127.0.0.1:${relay.app.httpPort}/api/messages/${id}`);
       body = (await response.json()) as typeof body;
@@ -119,7 +119,8 @@ describe('SMTP to SMSC', () => {
     }
     expect(body!.recipients).toHaveLength(1);
     expect(body!.recipients[0]).toMatchObject({ number: '+4915112345678', state: 'submitted', carrier: 'primary' });
-    expect(body!.recipients[0]!.partIds).toHaveLength(1);
+    expect(body!.recipients[0]!.parts).toHaveLength(1);
+    expect(body!.recipients[0]!.parts[0]!.id).toMatch(/^[0-9a-f]+$/);
     await session.quit();
   });
 });

@@ -140,6 +140,14 @@ describe('binding and reconnecting', () => {
     await smsc.waitFor(() => smsc.esmeResponses.some((p) => p.command === 'enquire_link_resp' && p.sequence_number === 77));
   });
 
+  it("answers the SMSC's unbind and binds again", async () => {
+    const { smsc, port } = await h.fake(new HappySmsc());
+    const carrier = await h.started(port);
+    smsc.sendToEsme('unbind', { sequence_number: 9 });
+    await smsc.waitFor(() => smsc.esmeResponses.some((p) => p.command === 'unbind_resp' && p.sequence_number === 9));
+    await smsc.waitFor(() => smsc.binds.length === 2 && carrier.health().up, 2_000, 'a new bind');
+  });
+
   it('stop() sends unbind, then closes and reports stopped', async () => {
     const { smsc, port } = await h.fake(new HappySmsc());
     const carrier = await h.started(port);

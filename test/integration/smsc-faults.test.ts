@@ -52,6 +52,7 @@ describe('default rules', () => {
   it.each([
     ['15555550005', 'UNDELIV', '001', 5],
     ['15555550006', 'EXPIRED', '000', 3],
+    ['15555550007', 'REJECTD', '013', 8],
   ])('%s is accepted, then gets receipt %s err %s', async (number, stat, err, state) => {
     const { esme } = await setup();
     const resp = await esme.submit({ destination_addr: number, registered_delivery: 1, short_message: Buffer.from('hello') });
@@ -73,8 +74,8 @@ describe('default rules', () => {
 
   it('other numbers are accepted; the rule table is exported', async () => {
     const { esme } = await setup();
-    expect((await esme.submit({ destination_addr: '15555550007', short_message: Buffer.from('x') })).command_status).toBe(0);
-    expect(DEFAULT_SMSC_RULES.map((r) => r.match)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `+1555555000${n}`));
+    expect((await esme.submit({ destination_addr: '15555550009', short_message: Buffer.from('x') })).command_status).toBe(0);
+    expect(DEFAULT_SMSC_RULES.map((r) => r.match)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `+1555555000${n}`));
   });
 });
 

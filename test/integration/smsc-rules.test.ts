@@ -24,7 +24,7 @@ describe('ruleMatches', () => {
 
   it('finds the first matching default rule, and none for ordinary numbers', () => {
     expect(findRule(DEFAULT_SMSC_RULES, '15555550004')?.action).toBe('ignore');
-    expect(findRule(DEFAULT_SMSC_RULES, '15555550007')).toBeUndefined();
+    expect(findRule(DEFAULT_SMSC_RULES, '15555550009')).toBeUndefined();
   });
 });
 

@@ -139,6 +139,9 @@ export class SmppCarrier implements Carrier {
     if (commandStatus !== undefined) details.commandStatus = commandStatus;
     if (classification.retryAfterMs !== undefined) details.retryAfterMs = classification.retryAfterMs;
     if (acceptedPartIds.length > 0) details.acceptedPartIds = [...acceptedPartIds];
+    details.dsnStatus = classification.dsnStatus;
+    details.subject = classification.subject;
+    details.diagnostic = `smpp; ${classification.reason}`;
     const message = `${this.name}: ${reason ?? classification.reason}`;
     return new CarrierError(classification.code, message, classification.outcome === 'permanent', details);
   }

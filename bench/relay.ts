@@ -1,0 +1,167 @@
+/**
+ * `npm run bench`: throughput and latency of the whole relay (SMTP → Redis/BullMQ → SMPP → the
+ * built-in simulator), next to a bare smtp-server sink driven by the same client code, all in this
+ * process. Prints one JSON line per run on stdout; progress goes to stderr. See bench/README.md.
+ *
+ * Environment: BENCH_N (persistent, default 5000), BENCH_N_CONN (per-connection, default 1000),
+ * BENCH_RATE and BENCH_PACED_S (paced, default 200/s for 10 s), BENCH_SCENARIOS and BENCH_TARGETS
+ * (comma lists to run a subset), BENCH_WINDOW and BENCH_CONCURRENCY (relay tuning, 50 and 100),
+ * BENCH_STAGES=0 to skip the intake-only / drain-only rows.
+ */
+import { SMS_STALL_MS, SmsArrivals } from './arrivals.js';
+import { runLoad, type LoadPlan, type Scenario } from './load.js';
+import { messageSet } from './messages.js';
+import { runStages } from './stages.js';
+import { percentile, perSecond, round, rssMb, RunMeter, smtpSide } from './stats.js';
+import { deleteKeys, redisCpuSeconds, startBare, startRelay, type RelayTarget } from './targets.js';
+
+const env = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+};
+const list = (name: string, all: string[]) => (process.env[name] ? process.env[name].split(',').map((s) => s.trim()) : all);
+
+const N = env('BENCH_N', 5000) || 5000;
+const N_CONN = env('BENCH_N_CONN', 1000) || 1000;
+const RATE = env('BENCH_RATE', 200) || 200;
+const PACED_SECONDS = env('BENCH_PACED_S', 10) || 10;
+const SCENARIOS = list('BENCH_SCENARIOS', ['persistent', 'per-connection', 'paced']) as Scenario[];
+const TARGETS = list('BENCH_TARGETS', ['bare', 'relay']);
+const STAGES = env('BENCH_STAGES', 1) > 0;
+const TUNING = { window: env('BENCH_WINDOW', 50) || 50, concurrency: env('BENCH_CONCURRENCY', 100) || 100 };
+/** Whole-bench watchdog: a hung run must not hang `npm run bench`. */
+const HARD_LIMIT_MS = (env('BENCH_TIMEOUT_S', 240) || 240) * 1000;
+/** The relay's Redis prefix while it runs, so the watchdog can still clean up. */
+let activePrefix: string | undefined;
+
+type Plan = Omit<LoadPlan, 'port'>;
+const plans: Record<Scenario, Plan> = {
+  persistent: { scenario: 'persistent', n: N, sessions: 50 },
+  'per-connection': { scenario: 'per-connection', n: N_CONN, sessions: 50 },
+  paced: { scenario: 'paced', n: RATE * PACED_SECONDS, sessions: 10, ratePerSecond: RATE },
+};
+
+function emit(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ bench: 'relay', ...line })}\n`);
+}
+
+async function runBare(plan: Plan, port: number) {
+  const set = messageSet(plan.n);
+  const smtpMs = new Float64Array(plan.n).fill(NaN);
+  const meter = new RunMeter();
+  const load = await runLoad({ ...plan, port }, set.make, (i, t) => (smtpMs[i] = t.end - t.start));
+  const side = smtpSide(load, smtpMs);
+  return {
+    scenario: plan.scenario, target: 'bare', n: plan.n, sessions: plan.sessions,
+    msgs_per_s: side.smtp_per_s, ...side, p50_ms: side.smtp_p50_ms, p99_ms: side.smtp_p99_ms,
+    ...meter.finish(), rss_mb: rssMb(),
+  };
+}
+
+async function runRelay(plan: Plan, relay: RelayTarget) {
+  const set = messageSet(plan.n);
+  const arrivals = new SmsArrivals(relay.smsc, set, plan.n);
+  const smtpMs = new Float64Array(plan.n).fill(NaN);
+  const dot = new Float64Array(plan.n).fill(NaN);
+  const replied = new Float64Array(plan.n).fill(NaN);
+  const redisCpu = await redisCpuSeconds();
+  const meter = new RunMeter();
+  try {
+    const load = await runLoad({ ...plan, port: relay.port }, set.make, (i, t) => {
+      smtpMs[i] = t.end - t.start;
+      dot[i] = t.dot;
+      replied[i] = t.end;
+    });
+    await arrivals.wait(load.accepted, SMS_STALL_MS);
+    const meters = meter.finish();
+    const redisCpuAfter = await redisCpuSeconds();
+    const latency = new Float64Array(plan.n).fill(NaN);
+    const e2e = new Float64Array(plan.n).fill(NaN);
+    let early = 0;
+    for (let i = 0; i < plan.n; i++) {
+      const gap = arrivals.at[i]! - replied[i]!;
+      if (gap < 0) early++;
+      latency[i] = Math.max(0, gap);
+      e2e[i] = arrivals.at[i]! - dot[i]!;
+    }
+    const wallMs = Math.max(arrivals.last, load.finished) - load.started;
+    return {
+      scenario: plan.scenario, target: 'relay', n: plan.n, sessions: plan.sessions,
+      ...(plan.ratePerSecond ? { rate_per_s: plan.ratePerSecond, max_lag_ms: round(load.maxLagMs) } : {}),
+      sms_per_s: arrivals.delivered === 0 ? 0 : perSecond(arrivals.delivered, load.started, arrivals.last),
+      delivered: arrivals.delivered,
+      ...smtpSide(load, smtpMs),
+      p50_ms: round(percentile(latency, 50)), p99_ms: round(percentile(latency, 99)), max_ms: round(percentile(latency, 100)),
+      e2e_p50_ms: round(percentile(e2e, 50)), e2e_p99_ms: round(percentile(e2e, 99)),
+      sms_before_250: early,
+      ...meters,
+      redis_cpu_pct: redisCpu === null || redisCpuAfter === null ? null : round(((redisCpuAfter - redisCpu) * 1000 / wallMs) * 100, 0),
+      rss_mb: rssMb(),
+    };
+  } finally {
+    arrivals.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`bench: still running after ${HARD_LIMIT_MS / 1000} s, giving up\n`);
+    const cleanup = activePrefix ? deleteKeys(activePrefix) : Promise.resolve(0);
+    void cleanup.catch(() => 0).finally(() => process.exit(2));
+  }, HARD_LIMIT_MS);
+  watchdog.unref();
+  const scenarios = SCENARIOS.filter((s) => s in plans);
+  const bareRate = new Map<Scenario, number>();
+  const warmup: Plan = { scenario: 'persistent', n: 300, sessions: 10 };
+
+  if (TARGETS.includes('bare')) {
+    const bare = await startBare();
+    try {
+      await runBare(warmup, bare.port);
+      for (const scenario of scenarios.filter((s) => s !== 'paced')) {
+        process.stderr.write(`bench: bare ${scenario}\n`);
+        const row = await runBare(plans[scenario], bare.port);
+        if (row.msgs_per_s) bareRate.set(scenario, row.msgs_per_s);
+        emit(row);
+      }
+    } finally {
+      await bare.stop();
+    }
+  }
+
+  if (TARGETS.includes('relay')) {
+    const relay = await startRelay(TUNING);
+    activePrefix = relay.prefix;
+    try {
+      await runRelay(warmup, relay);
+      for (const scenario of scenarios) {
+        process.stderr.write(`bench: relay ${scenario}\n`);
+        const row = await runRelay(plans[scenario], relay);
+        const bare = bareRate.get(scenario);
+        emit({ ...row, ...(bare && row.sms_per_s ? { ratio_vs_bare: round(row.sms_per_s / bare, 2) } : {}) });
+      }
+      if (STAGES) {
+        process.stderr.write('bench: relay stages (intake only, then drain only)\n');
+        for (const row of await runStages(plans.persistent, relay)) emit(row);
+      }
+    } finally {
+      await relay.stop();
+      activePrefix = undefined;
+    }
+  }
+  clearTimeout(watchdog);
+}
+
+main().then(
+  () => {
+    // Everything is stopped, so the process should end by itself; say so if something lingers.
+    setTimeout(() => {
+      process.stderr.write('bench: handles still open 5 s after stopping, exiting anyway\n');
+      process.exit(0);
+    }, 5000).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,46 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface DsnTransport {
+  /** Sends one DSN from the null sender to `to`; rejects on failure (the task is retried). */
+  send(to: string, message: Buffer, id: string): Promise<string>;
+  close(): void;
+}
+
+/** DSNs to a smarthost over SMTP, `MAIL FROM:<>` so that a bounce can never bounce back. */
+export function smtpDsnTransport(options: { host: string; port: number; name: string; timeoutMs?: number }): DsnTransport {
+  const transporter: Transporter = nodemailer.createTransport({
+    host: options.host,
+    port: options.port,
+    secure: false,
+    name: options.name,
+    // Opportunistic STARTTLS; a smarthost on loopback usually has no trusted certificate.
+    tls: { rejectUnauthorized: false },
+    connectionTimeout: options.timeoutMs ?? 10_000,
+    greetingTimeout: options.timeoutMs ?? 10_000,
+    socketTimeout: options.timeoutMs ?? 30_000,
+  });
+  return {
+    async send(to, message) {
+      const info = await transporter.sendMail({ envelope: { from: '', to: [to] }, raw: message });
+      return `smtp: ${String(info.response ?? 'sent')}`;
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** The embedded default: DSNs as .eml files, written whole (temp file, then rename). */
+export function outboxDsnTransport(directory: string): DsnTransport {
+  return {
+    async send(_to, message, id) {
+      await mkdir(directory, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.eml`;
+      const temp = join(directory, `.${name}.tmp`);
+      await writeFile(temp, message);
+      await rename(temp, join(directory, name));
+      return `outbox: ${join(directory, name)}`;
+    },
+    close: () => undefined,
+  };
+}

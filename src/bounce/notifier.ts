@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { StatusStore } from '../delivery/status-store.js';
+import type { RecipientStatus } from '../delivery/status-types.js';
+import type { FinalEvent } from '../delivery/tracker.js';
+import { buildDsn, decodeXtext, type DsnKind, type DsnRecipient } from './dsn-message.js';
+import type { DsnTransport } from './dsn-transport.js';
+import { dsnKindFor } from './notify-policy.js';
+
+export interface DsnTaskData {
+  txId: string;
+  kind: DsnKind;
+  /** Filled on the first run, so a retry sends the same DSN. */
+  jobIds?: string[];
+}
+
+export interface NotifierOptions {
+  reportingMta: string;
+  from: string;
+  /** Failures of one transaction within this window go out as one DSN. */
+  aggregateMs: number;
+  validityMs: number;
+}
+
+/**
+ * Decides which final outcomes become DSNs and sends them, aggregated: one DSN per transaction
+ * (and so per envelope sender) and kind, listing every recipient, not one per part or recipient.
+ * Pending recipients wait in a Redis set; a delayed task sends them together.
+ */
+export class BounceNotifier {
+  constructor(
+    private readonly store: StatusStore,
+    private readonly redis: Redis,
+    private readonly schedule: (data: DsnTaskData, id: string, delayMs: number) => Promise<void>,
+    private readonly transport: DsnTransport,
+    private readonly log: Logger,
+    private readonly options: NotifierOptions,
+    private readonly prefix: string,
+  ) {}
+
+  private pendingKey(txId: string, kind: DsnKind) { return `${this.prefix}:dsn:${txId}:${kind}`; }
+
+  async onFinal(event: FinalEvent): Promise<void> {
+    await this.consider(event.jobId, event.txId, event.outcome);
+  }
+
+  /** The delay-notice check: still not final after `delivery.delayNotice`. */
+  async onDelayCheck(jobId: string): Promise<void> {
+    const record = await this.store.getRecipient(jobId);
+    if (!record || record.finalState || record.dsn.delayed) return;
+    await this.consider(jobId, record.txId, 'delayed', record);
+  }
+
+  private async consider(jobId: string, txId: string, outcome: FinalEvent['outcome'] | 'delayed', known?: RecipientStatus): Promise<void> {
+    const [tx, record] = await Promise.all([this.store.getTransactionRecord(txId), known ?? this.store.getRecipient(jobId)]);
+    if (!tx || !record) return;
+    const kind = dsnKindFor(outcome, tx.sender, record.notify);
+    if (!kind) {
+      this.log.info({ event: 'dsn.not_requested', jobId, txId, outcome, notify: record.notify, nullSender: tx.sender === '' }, 'no DSN for this outcome');
+      return;
+    }
+    const key = this.pendingKey(txId, kind);
+    const [, scheduled] = (await this.redis.multi().sadd(key, jobId).set(`${key}:scheduled`, '1', 'PX', this.options.aggregateMs * 10 + 60_000, 'NX').expire(key, 86_400).exec()) ?? [];
+    if (scheduled?.[1] === 'OK') await this.schedule({ txId, kind }, `dsn-${txId}-${kind}-${Date.now()}`, this.options.aggregateMs);
+  }
+
+  /** Runs a DSN task: takes the pending recipients once, then sends (retried as a whole on failure). */
+  async send(task: { data: DsnTaskData; saveData(data: DsnTaskData): Promise<void> }): Promise<void> {
+    const { txId, kind } = task.data;
+    let jobIds = task.data.jobIds;
+    if (!jobIds) {
+      const key = this.pendingKey(txId, kind);
+      // Clear the flag first: a failure arriving from now on schedules its own DSN.
+      await this.redis.del(`${key}:scheduled`);
+      const [members] = (await this.redis.multi().smembers(key).del(key).exec()) ?? [];
+      jobIds = ((members?.[1] as string[]) ?? []).sort();
+      await task.saveData({ ...task.data, jobIds });
+    }
+    if (jobIds.length === 0) return;
+    const tx = await this.store.getTransactionRecord(txId);
+    if (!tx || tx.sender === '') return;
+    const records = (await Promise.all(jobIds.map((id) => this.store.getRecipient(id)))).filter((r): r is RecipientStatus => r !== undefined);
+    const recipients = records.filter((r) => !r.dsn[kind]).map((r) => this.describe(r, kind, tx.receivedAt));
+    if (recipients.length === 0) return;
+    const message = buildDsn({
+      kind,
+      reportingMta: this.options.reportingMta,
+      from: this.options.from,
+      to: tx.sender,
+      arrivalDate: new Date(tx.receivedAt),
+      ...(tx.envid ? { envid: decodeXtext(tx.envid) } : {}),
+      originalMessageId: tx.messageId,
+      ...(tx.subject ? { originalSubject: tx.subject } : {}),
+      recipients,
+      returned: tx.ret === 'FULL' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
+    });
+    const where = await this.transport.send(tx.sender, message, `${txId}-${kind}`);
+    await Promise.all(records.map((r) => this.store.markDsn(r.jobId, kind)));
+    this.log.info({ event: 'dsn.sent', txId, kind, to: tx.sender, recipients: recipients.map((r) => r.number), where }, 'delivery status notification sent');
+  }
+
+  private describe(record: RecipientStatus, kind: DsnKind, receivedAt: number): DsnRecipient {
+    const lastAttempt = record.finalAt ?? record.submittedAt ?? record.updatedAt;
+    const explanation: Record<DsnKind, string> = {
+      failed: record.state === 'expired' ? `Not delivered within the validity period: ${record.reason ?? 'no final delivery report'}` : `Delivery failed: ${record.reason ?? record.code ?? 'unknown reason'}`,
+      delayed: `Not delivered yet${record.reason ? ` (last: ${record.reason})` : ''}`,
+      delivered: 'Delivered to the handset, as the carrier reported.',
+    };
+    return {
+      address: record.recipient,
+      number: record.number,
+      ...(record.orcpt ? { originalRecipient: decodeXtext(record.orcpt) } : {}),
+      status: kind === 'delivered' ? '2.0.0' : kind === 'delayed' ? '4.4.7' : (record.dsnStatus ?? '5.0.0'),
+      ...(kind !== 'delayed' && record.diagnostic ? { diagnostic: record.diagnostic } : {}),
+      explanation: explanation[kind],
+      ...(lastAttempt ? { lastAttempt: new Date(lastAttempt) } : {}),
+      ...(kind === 'delayed' ? { willRetryUntil: new Date(receivedAt + this.options.validityMs) } : {}),
+    };
+  }
+}

@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import type { CarrierReceipt } from '../carriers/carrier.js';
+import { receiptIdCandidates, type ReceiptIdFormat } from './carrier-ids.js';
+import { classifyReceipt, type ReceiptErrOverrides } from './classify-receipt.js';
+import type { StatusStore } from './status-store.js';
+import type { RecipientStatus } from './status-types.js';
+
+export type FinalOutcome = 'delivered' | 'failed' | 'expired';
+
+export interface FinalDetails {
+  code: string;
+  dsnStatus: string;
+  reason: string;
+  diagnostic?: string;
+}
+
+export interface FinalEvent {
+  jobId: string;
+  txId: string;
+  outcome: FinalOutcome;
+  code: string;
+  dsnStatus: string;
+  reason: string;
+  diagnostic?: string;
+}
+
+export interface TrackerOptions {
+  receiptIdFormat(carrier: string): ReceiptIdFormat;
+  /** How long a receipt that matches no submitted part is kept and retried. */
+  holdUnmatchedMs: number;
+  retryEveryMs: number;
+  receiptErrors: ReceiptErrOverrides;
+}
+
+interface HeldReceipt {
+  receipt: CarrierReceipt;
+  until: number;
+}
+
+/**
+ * Turns receipts and final failures into one final outcome per recipient. A receipt can arrive
+ * before its submit_sm_resp has been recorded, so unmatched receipts are held and retried, never
+ * dropped silently. A multipart message is delivered when every expected part is, and failed as
+ * soon as one part fails finally.
+ */
+export class DeliveryTracker {
+  private held: HeldReceipt[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: StatusStore,
+    private readonly onFinal: (event: FinalEvent) => Promise<void>,
+    private readonly log: Logger,
+    private readonly options: TrackerOptions,
+  ) {}
+
+  async handleReceipt(receipt: CarrierReceipt): Promise<void> {
+    let matched = false;
+    try {
+      matched = await this.apply(receipt);
+    } catch (err) {
+      this.log.error({ event: 'receipt.error', carrier: receipt.carrier, err: (err as Error).message }, 'could not record a receipt; holding it');
+    }
+    if (!matched) {
+      this.held.push({ receipt, until: Date.now() + this.options.holdUnmatchedMs });
+      this.schedule();
+    }
+  }
+
+  /** A failure decided outside a receipt: a permanent submit error, or the validity deadline. */
+  async finalizeFailure(jobId: string, outcome: 'failed' | 'expired', details: FinalDetails): Promise<void> {
+    const record = await this.store.getRecipient(jobId);
+    if (!record) return;
+    await this.finish(record, outcome, details);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const { receipt } of this.held) {
+      this.log.warn({ event: 'receipt.unmatched', carrier: receipt.carrier, carrierMessageId: receipt.carrierMessageId, stat: receipt.stat }, 'receipt dropped at shutdown: no submitted part matched it');
+    }
+    this.held = [];
+  }
+
+  private async apply(receipt: CarrierReceipt): Promise<boolean> {
+    const candidates = receiptIdCandidates(receipt.carrierMessageId, this.options.receiptIdFormat(receipt.carrier));
+    const found = await this.store.findByCarrierId(receipt.carrier, candidates);
+    if (!found) return false;
+    const verdict = classifyReceipt(receipt.stat, receipt.err, this.options.receiptErrors);
+    const state = verdict.outcome === 'delivered' ? 'delivered' : verdict.outcome === 'accepted' ? 'accepted' : 'failed';
+    const record = await this.store.recordPartReceipt(found.jobId, found.part, {
+      state, stat: receipt.stat, ...(receipt.err !== undefined ? { err: receipt.err } : {}), reason: verdict.reason, at: receipt.receivedAt,
+    });
+    this.log.info({ event: 'receipt.matched', jobId: found.jobId, part: found.part, carrier: receipt.carrier, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
+    if (!record || !verdict.final) return true;
+    const diagnostic = `smpp; stat:${receipt.stat}${receipt.err !== undefined ? ` err:${receipt.err}` : ''}`;
+    if (verdict.outcome === 'permanent') {
+      await this.finish(record, verdict.dsnStatus === '4.4.7' ? 'expired' : 'failed', { code: verdict.code, dsnStatus: verdict.dsnStatus, reason: verdict.reason, diagnostic });
+    } else if (allExpectedPartsDelivered(record)) {
+      await this.finish(record, 'delivered', { code: verdict.code, dsnStatus: '2.0.0', reason: verdict.reason, diagnostic });
+    }
+    return true;
+  }
+
+  private async finish(record: RecipientStatus, outcome: FinalOutcome, details: FinalDetails): Promise<void> {
+    const won = await this.store.finalize(record.jobId, outcome, details);
+    if (!won) return;
+    this.log.info({ event: `sms.${outcome}`, jobId: record.jobId, txId: record.txId, code: details.code, status: details.dsnStatus }, `message ${outcome}`);
+    await this.onFinal({ jobId: record.jobId, txId: record.txId, outcome, ...details });
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.retryHeld();
+    }, this.options.retryEveryMs);
+    this.timer.unref();
+  }
+
+  private async retryHeld(): Promise<void> {
+    const pending = this.held;
+    this.held = [];
+    for (const entry of pending) {
+      let matched = false;
+      try {
+        matched = await this.apply(entry.receipt);
+      } catch (err) {
+        this.log.error({ event: 'receipt.error', err: (err as Error).message }, 'could not record a receipt; will retry');
+      }
+      if (matched) continue;
+      if (Date.now() < entry.until) this.held.push(entry);
+      else {
+        const r = entry.receipt;
+        this.log.error({ event: 'receipt.unmatched', carrier: r.carrier, carrierMessageId: r.carrierMessageId, stat: r.stat, err: r.err }, 'receipt matches no submitted message (check receiptIdFormat)');
+      }
+    }
+    if (this.held.length > 0) this.schedule();
+  }
+}
+
+function allExpectedPartsDelivered(record: RecipientStatus): boolean {
+  const expected = Math.max(1, Math.min(record.expectedParts, record.parts.length || record.expectedParts));
+  for (let i = 0; i < expected; i++) if (record.parts[i]?.state !== 'delivered') return false;
+  return true;
+}

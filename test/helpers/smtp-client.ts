@@ -1,0 +1,155 @@
+/**
+ * A plain SMTP client like smtp-session.ts that can also upgrade with STARTTLS and tell when the
+ * server hung up: replies come back exactly as sent (code and text, enhanced status included).
+ */
+import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { SmtpReply } from './smtp-session.js';
+
+export class SmtpClient {
+  private buffer = '';
+  private pending: string[] = [];
+  private readonly replies: SmtpReply[] = [];
+  private readonly waiters: { resolve: (reply: SmtpReply) => void; reject: (error: Error) => void }[] = [];
+  private socket: Socket;
+  private tlsSocket: TLSSocket | undefined;
+  private readonly closedPromise: Promise<void>;
+  private isClosed = false;
+  private readonly onChunk = (chunk: Buffer) => this.onData(chunk);
+  private readonly onClose: () => void;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on('data', this.onChunk);
+    socket.on('error', () => undefined);
+    let resolveClosed: () => void = () => undefined;
+    this.closedPromise = new Promise((resolve) => {
+      resolveClosed = resolve;
+    });
+    this.onClose = () => {
+      if (this.isClosed) return;
+      this.isClosed = true;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('connection closed before an SMTP reply'));
+      resolveClosed();
+    };
+    socket.once('close', this.onClose);
+  }
+
+  static async open(port: number, host = '127.0.0.1'): Promise<{ client: SmtpClient; greeting: SmtpReply }> {
+    const socket = connect(port, host);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const client = new SmtpClient(socket);
+    return { client, greeting: await client.next() };
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get secure(): boolean {
+    return this.tlsSocket !== undefined;
+  }
+
+  get peerCertificate() {
+    return this.tlsSocket?.getPeerCertificate();
+  }
+
+  /** Resolves once the server has closed the connection; rejects after timeoutMs. */
+  async waitClosed(timeoutMs = 5_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.closedPromise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`connection still open after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  async command(line: string): Promise<SmtpReply> {
+    this.socket.write(`${line}\r\n`);
+    return this.next();
+  }
+
+  /** Sends STARTTLS and, on 220, runs the TLS handshake over the same connection. */
+  async startTls(options: ConnectionOptions = {}): Promise<SmtpReply> {
+    const reply = await this.command('STARTTLS');
+    if (reply.code !== 220) return reply;
+    const raw = this.socket;
+    raw.off('data', this.onChunk);
+    const secure = tlsConnect({ socket: raw, rejectUnauthorized: false, ...options });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    secure.on('data', this.onChunk);
+    secure.on('error', () => undefined);
+    secure.once('close', this.onClose);
+    this.tlsSocket = secure;
+    this.socket = secure;
+    return reply;
+  }
+
+  /** Sends DATA, the message (dot-stuffed) and the final dot; returns the reply to the final dot. */
+  async data(message: string): Promise<SmtpReply> {
+    const start = await this.command('DATA');
+    if (start.code !== 354) return start;
+    const stuffed = message.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
+    this.socket.write(`${stuffed}${stuffed.endsWith('\r\n') ? '' : '\r\n'}.\r\n`);
+    return this.next();
+  }
+
+  async quit(): Promise<void> {
+    if (this.isClosed) return;
+    this.socket.write('QUIT\r\n');
+    this.socket.end();
+    await this.waitClosed().catch(() => this.socket.destroy());
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private next(): Promise<SmtpReply> {
+    const ready = this.replies.shift();
+    if (ready) return Promise.resolve(ready);
+    if (this.isClosed) return Promise.reject(new Error('connection closed before an SMTP reply'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no SMTP reply within 10 s')), 10_000);
+      this.waiters.push({
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer += chunk.toString('latin1');
+    let newline: number;
+    while ((newline = this.buffer.indexOf('\r\n')) !== -1) {
+      const line = this.buffer.slice(0, newline);
+      this.buffer = this.buffer.slice(newline + 2);
+      this.pending.push(line.slice(4));
+      if (line[3] !== '-') {
+        const reply = { code: Number(line.slice(0, 3)), text: this.pending.join('\n') };
+        this.pending = [];
+        const waiter = this.waiters.shift();
+        if (waiter) waiter.resolve(reply);
+        else this.replies.push(reply);
+      }
+    }
+  }
+}
+
+/** The base64 argument of `AUTH PLAIN`. */
+export function authPlain(username: string, password: string): string {
+  return Buffer.from(`\0${username}\0${password}`, 'utf8').toString('base64');
+}
