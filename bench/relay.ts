@@ -12,6 +12,7 @@ import { SMS_STALL_MS, SmsArrivals } from './arrivals.js';
 import { runLoad, type LoadPlan, type Scenario } from './load.js';
 import { messageSet } from './messages.js';
 import { runStages } from './stages.js';
+import { profileRun } from './profile.js';
 import { percentile, perSecond, round, rssMb, RunMeter, smtpSide } from './stats.js';
 import { deleteKeys, redisCpuSeconds, startBare, startRelay, type RelayTarget } from './targets.js';
 
@@ -45,26 +46,30 @@ function emit(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ bench: 'relay', ...line })}\n`);
 }
 
-async function runBare(plan: Plan, port: number) {
+async function runBare(plan: Plan, port: number, profile = true) {
   const set = messageSet(plan.n);
   const smtpMs = new Float64Array(plan.n).fill(NaN);
+  const stopProfile = await profileRun(profile ? `bare-${plan.scenario}` : undefined);
   const meter = new RunMeter();
   const load = await runLoad({ ...plan, port }, set.make, (i, t) => (smtpMs[i] = t.end - t.start));
+  const meters = meter.finish(load.accepted);
+  await stopProfile();
   const side = smtpSide(load, smtpMs);
   return {
     scenario: plan.scenario, target: 'bare', n: plan.n, sessions: plan.sessions,
     msgs_per_s: side.smtp_per_s, ...side, p50_ms: side.smtp_p50_ms, p99_ms: side.smtp_p99_ms,
-    ...meter.finish(), rss_mb: rssMb(),
+    ...meters, rss_mb: rssMb(),
   };
 }
 
-async function runRelay(plan: Plan, relay: RelayTarget) {
+async function runRelay(plan: Plan, relay: RelayTarget, profile = true) {
   const set = messageSet(plan.n);
   const arrivals = new SmsArrivals(relay.smsc, set, plan.n);
   const smtpMs = new Float64Array(plan.n).fill(NaN);
   const dot = new Float64Array(plan.n).fill(NaN);
   const replied = new Float64Array(plan.n).fill(NaN);
   const redisCpu = await redisCpuSeconds();
+  const stopProfile = await profileRun(profile ? `relay-${plan.scenario}` : undefined);
   const meter = new RunMeter();
   try {
     const load = await runLoad({ ...plan, port: relay.port }, set.make, (i, t) => {
@@ -73,7 +78,8 @@ async function runRelay(plan: Plan, relay: RelayTarget) {
       replied[i] = t.end;
     });
     await arrivals.wait(load.accepted, SMS_STALL_MS);
-    const meters = meter.finish();
+    const meters = meter.finish(arrivals.delivered);
+    await stopProfile();
     const redisCpuAfter = await redisCpuSeconds();
     const latency = new Float64Array(plan.n).fill(NaN);
     const e2e = new Float64Array(plan.n).fill(NaN);
@@ -117,7 +123,7 @@ async function main(): Promise<void> {
   if (TARGETS.includes('bare')) {
     const bare = await startBare();
     try {
-      await runBare(warmup, bare.port);
+      await runBare(warmup, bare.port, false);
       for (const scenario of scenarios.filter((s) => s !== 'paced')) {
         process.stderr.write(`bench: bare ${scenario}\n`);
         const row = await runBare(plans[scenario], bare.port);
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
     const relay = await startRelay(TUNING);
     activePrefix = relay.prefix;
     try {
-      await runRelay(warmup, relay);
+      await runRelay(warmup, relay, false);
       for (const scenario of scenarios) {
         process.stderr.write(`bench: relay ${scenario}\n`);
         const row = await runRelay(plans[scenario], relay);

@@ -7,6 +7,7 @@
 import { SMS_STALL_MS, SmsArrivals } from './arrivals.js';
 import { runLoad, type LoadPlan } from './load.js';
 import { messageSet } from './messages.js';
+import { profileRun } from './profile.js';
 import { perSecond, rssMb, RunMeter, smtpSide } from './stats.js';
 import type { RelayTarget } from './targets.js';
 
@@ -16,22 +17,27 @@ export async function runStages(plan: Omit<LoadPlan, 'port'>, relay: RelayTarget
   try {
     await relay.pauseQueue(true);
     const smtpMs = new Float64Array(plan.n).fill(NaN);
+    let stopProfile = await profileRun('relay-intake');
     const intakeMeter = new RunMeter();
     const load = await runLoad({ ...plan, port: relay.port }, set.make, (i, t) => (smtpMs[i] = t.end - t.start));
     const intake = {
       scenario: plan.scenario, target: 'relay-intake', n: plan.n, sessions: plan.sessions,
-      ...smtpSide(load, smtpMs), ...intakeMeter.finish(), rss_mb: rssMb(),
+      ...smtpSide(load, smtpMs), ...intakeMeter.finish(load.accepted), rss_mb: rssMb(),
     };
+    await stopProfile();
 
+    stopProfile = await profileRun('relay-drain');
     const drainMeter = new RunMeter();
     await relay.pauseQueue(false);
     await arrivals.wait(load.accepted, SMS_STALL_MS);
+    const drainMeters = drainMeter.finish(arrivals.delivered);
+    await stopProfile();
     const drain = {
       scenario: plan.scenario, target: 'relay-drain', n: plan.n,
       // From the first SMS to the last: the worker's start-up and bind are left out.
       sms_per_s: arrivals.delivered > 1 ? perSecond(arrivals.delivered - 1, arrivals.first, arrivals.last) : 0,
       delivered: arrivals.delivered,
-      ...drainMeter.finish(), rss_mb: rssMb(),
+      ...drainMeters, rss_mb: rssMb(),
     };
     return [intake, drain];
   } finally {

@@ -36,13 +36,18 @@ export class RunMeter {
     this.loop.enable();
   }
 
-  /** cpu_pct: this process, 100 = one core. load1: the machine's 1-minute load average (noise). */
-  finish(): { cpu_pct: number | null; loop_p99_ms: number | null; load1: number | null } {
+  /**
+   * cpu_pct: this process, 100 = one core. cpu_us_per_msg: that CPU time over `messages` (client,
+   * target and simulator together). load1: the machine's 1-minute load average, as a noise marker.
+   */
+  finish(messages: number): { cpu_pct: number | null; cpu_us_per_msg: number | null; loop_p99_ms: number | null; load1: number | null } {
     this.loop.disable();
     const used = process.cpuUsage(this.cpu);
     const wallMs = performance.now() - this.wall;
+    const cpuUs = used.user + used.system;
     return {
-      cpu_pct: round(((used.user + used.system) / 1000 / wallMs) * 100, 0),
+      cpu_pct: round((cpuUs / 1000 / wallMs) * 100, 0),
+      cpu_us_per_msg: messages > 0 ? round(cpuUs / messages, 0) : null,
       loop_p99_ms: round(this.loop.percentile(99) / 1e6, 1),
       load1: round(loadavg()[0] ?? null, 2),
     };

@@ -17,7 +17,9 @@ import { createIntake } from './pipeline/intake.js';
 import { SmsQueue } from './queue/sms-queue.js';
 import { SmsWorker } from './queue/sms-worker.js';
 import { TaskQueue } from './queue/task-queue.js';
+import { CircuitBreakers } from './routing/breaker.js';
 import { createRouter } from './routing/router.js';
+import { SharedRateLimiter } from './routing/shared-rate-limit.js';
 import { SmtpListener } from './smtp/server.js';
 import { loadTlsMaterial } from './smtp/tls-files.js';
 
@@ -85,6 +87,9 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       {
         route: createRouter(config.routes), carriers, status, metrics, log: log.child({ component: 'dispatch' }),
         firstPartOnly: (name) => config.carriers[name]?.receiptFirstPartOnly ?? false,
+        breakers: new CircuitBreakers({ failures: config.failover.breakerFailures, cooldownMs: config.failover.breakerCooldown }),
+        rateLimiter: new SharedRateLimiter(redis, config.redis.prefix),
+        sharedRate: (name) => config.carriers[name]?.maxPartsPerSecond ?? 0,
         scheduleDeadline: followups.scheduleDeadline,
       },
       { from: config.sms.from, maxSegments: config.sms.maxSegments, transliterate: config.sms.transliterate, logContent: config.logging.content, ...(config.sms.truncationMarker !== undefined ? { truncationMarker: config.sms.truncationMarker } : {}) },

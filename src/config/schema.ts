@@ -58,6 +58,8 @@ const smppCarrierSchema = z.strictObject({
   receiptIdFormat: z.enum(['auto', 'hex', 'decimal']).default('auto'),
   /** For SMSCs that send a receipt for the first part of a long message only. */
   receiptFirstPartOnly: z.boolean().default(false),
+  /** SMS parts per second across every relay process sharing this Redis (0 = no limit). */
+  maxPartsPerSecond: z.number().min(0).default(0),
 });
 
 export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema]);
@@ -92,6 +94,12 @@ export const configSchema = z.strictObject({
   }).default(() => ({ defaultRegion: 'US', from: 'ALERTS', maxSegments: 3, template: '{subject}: {text}', numberValidation: 'possible' as const, transliterate: true })),
   carriers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'carrier names use letters, digits, - and _'), carrierSchema),
   routes: z.array(routeSchema).min(1),
+  /** Failover between a route's carriers. */
+  failover: z.strictObject({
+    /** Consecutive failures after which a carrier is skipped for `breakerCooldown`. */
+    breakerFailures: z.number().int().min(1).default(5),
+    breakerCooldown: duration.default(30_000),
+  }).default({ breakerFailures: 5, breakerCooldown: 30_000 }),
   queue: z.strictObject({
     concurrency: z.number().int().min(1).max(10_000).default(50),
     attempts: z.number().int().min(1).default(50),

@@ -1,0 +1,69 @@
+/**
+ * A verified webhook payload → CarrierReceipts, as the webhook spec says: where the id, status and
+ * error are, which status words mean which receipt stat. Pure. `raw` is a short summary of the
+ * fields read, never the payload: providers echo the message text in theirs.
+ */
+import { parseReceipt } from '../smpp/receipt-parser.js';
+import type { CarrierReceipt } from '../carrier.js';
+import { getAll, getText, isRecord } from './json-path.js';
+import type { WebhookSpec } from './spec.js';
+
+const KNOWN_STATS = new Set(['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'ACCEPTD', 'ENROUTE', 'DELETED', 'UNKNOWN']);
+
+export interface ReceiptParse {
+  receipts: CarrierReceipt[];
+  /** Items skipped, with why (unknown status word, no id): logged by the caller. */
+  skipped: { id?: string; status?: string; why: string }[];
+}
+
+export function parseReceipts(spec: WebhookSpec, doc: unknown, carrier: string, now: number): ReceiptParse {
+  const result: ReceiptParse = { receipts: [], skipped: [] };
+  const items = spec.items === undefined ? [doc] : getAll(doc, spec.items).flatMap((v) => (Array.isArray(v) ? v : [v]));
+  for (const item of items) {
+    if (!isRecord(item)) continue;
+    if (spec.filter) {
+      const value = getText(item, spec.filter.field);
+      if (value === undefined || !spec.filter.equals.includes(value)) {
+        result.skipped.push({ why: `${spec.filter.field}=${value ?? '(none)'} is not a delivery status` });
+        continue;
+      }
+    }
+    const id = getText(item, spec.id);
+    const word = getText(item, spec.status);
+    if (!id || !word) {
+      result.skipped.push({ ...(id ? { id } : {}), ...(word ? { status: word } : {}), why: `no ${id ? spec.status : spec.id}` });
+      continue;
+    }
+    let stat: string | undefined = spec.statuses[word.toLowerCase()];
+    let err = spec.err !== undefined ? getText(item, spec.err) : undefined;
+    const summary = [`${spec.status}=${word}`];
+    if (spec.receiptText !== undefined) {
+      const refined = refine(getText(item, spec.receiptText));
+      if (refined.stat && KNOWN_STATS.has(refined.stat) && stat !== undefined) stat = refined.stat;
+      if (refined.err) err = refined.err;
+    }
+    if (stat === undefined) {
+      result.skipped.push({ id, status: word, why: `status "${word}" is not mapped to a receipt stat` });
+      continue;
+    }
+    if (err !== undefined && err !== '') summary.push(`${spec.err ?? 'err'}=${err}`);
+    const receipt: CarrierReceipt = { carrier, carrierMessageId: id, stat, raw: summary.join(' '), receivedAt: now };
+    if (err !== undefined && err !== '') receipt.err = err;
+    result.receipts.push(receipt);
+  }
+  return result;
+}
+
+/**
+ * Kannel's `%A`: the SMSC's receipt text (`id:.. stat:EXPIRED err:027 ..`) or its reply to the
+ * submit (`NACK/0x0000000b/Invalid Destination Address`). Its stat and err are more precise than
+ * the DLR type; the quoted message text is never kept.
+ */
+function refine(text: string | undefined): { stat?: string; err?: string } {
+  if (!text) return {};
+  const nack = /^NACK\/(0x[0-9a-f]+)/i.exec(text);
+  if (nack) return { err: nack[1]!.toLowerCase() };
+  const parsed = parseReceipt({ text });
+  if (!parsed) return {};
+  return { stat: parsed.stat, ...(parsed.err !== undefined ? { err: parsed.err } : {}) };
+}

@@ -1,0 +1,34 @@
+/** What a signature check sees of a webhook request, and what it may rely on. */
+import { timingSafeEqual } from 'node:crypto';
+
+export interface WebhookRequest {
+  method: string;
+  /** Path and query as received, e.g. `/webhooks/twilio?x=1`. */
+  url: string;
+  /** Lower-case names, as Node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+export interface VerifyContext {
+  request: WebhookRequest;
+  /** The URL the provider called, as it signed it: the configured public URL with the request's query. */
+  signedUrl: string;
+  /** Flat parameters: query string, then form body (or top-level scalars of a JSON body). */
+  params: Record<string, string>;
+  /** Form parameters only (POST application/x-www-form-urlencoded), all values per key. */
+  formParams: [string, string][];
+  now: number;
+}
+
+export function headerValue(headers: WebhookRequest['headers'], name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Constant-time comparison of two strings (false on any length difference). */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
