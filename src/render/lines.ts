@@ -7,8 +7,11 @@
 
 // Status words in the languages of common server locales; matched as whole words.
 const STATUS_WORDS =
-  /\b(error|errors|err|fail|failed|failure|fatal|critical|crit|warn|warning|down|unreachable|timeout|timed out|refused|denied|not found|no such|no space|out of memory|oom|exceeded|killed|panic|abort|aborted|segfault|exception|traceback|cannot|can't|unable|invalid|problem|alarm|degraded|offline|unavailable|corrupt|missing|exit code|exit status|return code|exited|fehler|fehlgeschlagen|nicht|kein|keine|erreur|échec|impossible|fallo|falló|errore|fallito|fout|mislukt|błąd|ошибка|не удалось)\b/i;
+  /\b(error|errors|err|fail|failed|failure|failures|fatal|critical|crit|warn|warning|down|unreachable|timeout|timed out|refused|denied|not found|no such|no space|out of memory|oom|exceeded|killed|panic|abort|aborted|segfault|exception|traceback|cannot|can't|unable|invalid|problem|alarm|degraded|offline|unavailable|corrupt|missing|exit code|exit status|return code|exited|fehler|fehlgeschlagen|nicht|kein|keine|erreur|échec|impossible|fallo|falló|errore|fallito|fout|mislukt|błąd|ошибка|не удалось)\b/i;
 // "ERROR:", "FEHLER:", "[ERROR]", "E:" style labels.
+// Concrete causes beat generic "error:" lines: they are what the reader acts on.
+const SPECIFIC =
+  /(no space left|permission denied|connection refused|connection reset|not found|no such file|timed? ?out|out of memory|disk full|read-only file system|broken pipe|unreachable|name or service not known|segmentation fault|exit(ed)? (with )?(code|status)|return code|rückgabewert|kein speicherplatz|expected:? .{1,40} but was)/i;
 const CAPS_LABEL = /^(\[?[A-ZÄÖÜÉÈ]{3,}\]?[:!]|\[(ERROR|FATAL|FAIL|FAILED|CRIT|WARN|WARNING|SEVERE)\])/;
 const NUMBER_UNIT =
   /\d(?:[\d.,]*\d)?\s?(%|[kKMGTPE]i?B\b|[kKMGT]B\/s|bytes?\b|ms\b|µs\b|s\b|sec\b|secs\b|seconds?\b|min\b|mins\b|minutes?\b|h\b|hours?\b|days?\b|°C|°F|C\b|V\b|W\b|A\b|rpm\b|req\/s|ops\/s|Mbps|Gbps|ppm)/;
@@ -26,18 +29,22 @@ export interface ScoredLine {
 
 /** Score of one line: higher is more worth an SMS character. Negative: boilerplate. */
 export function scoreLine(line: string): number {
-  const text = line.trim();
-  if (text === '' || text.length > 4000) return -1;
+  const full = line.trim();
+  if (full === '' || full.length > 4000) return -1;
+  // Patterns see the first 500 characters only: enough for any status line, and it keeps the
+  // number and host patterns linear on a hostile one.
+  const text = full.slice(0, 500);
   if (BOILERPLATE.test(text)) return -1;
   let score = 0;
   if (STATUS_WORDS.test(text)) score += 3;
+  if (SPECIFIC.test(text)) score += 2;
   if (CAPS_LABEL.test(text)) score += 2;
   if (NUMBER_UNIT.test(text)) score += 2;
   if (HOST.test(text)) score += 1;
   if (/^\[info\]/i.test(text)) score -= 2;
   if (TIMESTAMP_ONLY.test(text) && score < 3) score -= 1;
   // Long lines cost the whole segment; prefer the short one of two equal lines.
-  if (text.length > 120) score -= 1;
+  if (full.length > 120) score -= 1;
   return score;
 }
 

@@ -1,0 +1,101 @@
+/**
+ * Lays recognised fields out as one SMS text: the family template filled, grouped alerts listed
+ * as many as fit after their count, then details while room is left. The first segment is what
+ * a lock screen shows, so details are chosen for it first, in priority order, in a shorter form
+ * when the recogniser allows; what did not make it follows in later segments.
+ */
+import { foldLine } from '../mail/fold.js';
+import type { SmsBudget } from './budget.js';
+import { shortForms } from './lines.js';
+import type { AlertFields } from './recognisers/types.js';
+import { fillTemplate, parseTemplate } from './template.js';
+
+/** Separator between details; GSM-7 basic characters only. */
+export const DETAIL_SEPARATOR = '; ';
+
+export interface ComposeOptions {
+  /** Allow shorter forms of long detail lines in the first segment (log-style output). */
+  compact: boolean;
+}
+
+function values(fields: AlertFields, base: ReadonlyMap<string, string>, items: string, extra: string): Map<string, string> {
+  const map = new Map(base);
+  map.set('status', fields.status);
+  map.set('title', fields.title);
+  map.set('target', fields.target);
+  map.set('severity', fields.severity);
+  map.set('value', fields.value);
+  map.set('count', fields.count !== undefined && fields.count > 1 ? String(fields.count) : '');
+  map.set('items', items);
+  map.set('extra', extra);
+  for (const [name, value] of Object.entries(fields.fields ?? {})) map.set(name, value);
+  return map;
+}
+
+/** "target value" per item, duplicates merged, the list cut to what fits with "+N" for the rest. */
+function fitItems(fields: AlertFields, fill: (items: string) => string, budget: SmsBudget): string {
+  const list = [...new Set((fields.items ?? []).map((i) => foldLine(`${i.target} ${i.value}`)).filter((i) => i !== ''))];
+  if (list.length === 0) return '';
+  let best = list[0] ?? '';
+  for (let k = 1; k <= list.length; k++) {
+    const rest = list.length - k;
+    const candidate = list.slice(0, k).join(', ') + (rest > 0 ? ` +${rest}` : '');
+    if (k > 1 && !budget.fits(fill(candidate))) break;
+    best = candidate;
+  }
+  return best;
+}
+
+/**
+ * Orders details for the text: those that fit in the first segment after `head` (shortest
+ * allowed form), in priority order; then the next one, which may run over into segment two;
+ * then the rest; shortened ones get their full form last, room permitting.
+ */
+export function arrangeDetails(head: string, details: readonly string[], budget: SmsBudget, compact: boolean): string[] {
+  const unique = details.filter((d, i) => details.indexOf(d) === i && !head.toLowerCase().includes(d.toLowerCase()));
+  if (unique.length === 0) return [];
+  const join = (parts: readonly string[]): string => [head, ...parts].filter((p) => p !== '').join(DETAIL_SEPARATOR);
+  const whole = join(unique);
+  const encoding = budget.encoding(whole);
+  const room = budget.firstRoom(encoding, budget.units(whole) > budget.firstRoom(encoding, false));
+  if (budget.units(whole) <= room) return unique;
+  const first: string[] = [];
+  const shortened: string[] = [];
+  const rest: string[] = [];
+  for (const detail of unique) {
+    const forms = compact ? [detail, ...shortForms(detail)] : [detail];
+    const fitting = forms.find((form) => budget.units(join([...first, form])) <= room);
+    if (fitting === undefined) {
+      rest.push(detail);
+      continue;
+    }
+    first.push(fitting);
+    if (fitting !== detail) shortened.push(detail);
+  }
+  return [...first, ...rest, ...shortened];
+}
+
+/** Fills `template` for `fields`; details are joined and cut by the encoder's truncation. */
+export function composeAlert(
+  fields: AlertFields,
+  template: string,
+  base: ReadonlyMap<string, string>,
+  budget: SmsBudget,
+  options: ComposeOptions,
+): string {
+  const tokens = parseTemplate(template);
+  const fill = (items: string, extra: string): string => fillTemplate(tokens, values(fields, base, items, extra));
+  const items = fitItems(fields, (candidate) => fill(candidate, ''), budget);
+  const head = fill(items, '');
+  if (!tokens.some((t) => t.kind === 'placeholder' && t.name === 'extra')) return head;
+  const details = arrangeDetails(head, fields.extra.map(foldLine), budget, options.compact);
+  // Add details while the whole still fits; one more that does not fit goes last, so its start
+  // shows before the encoder's truncation marker instead of nothing.
+  const kept: string[] = [];
+  for (const detail of details) {
+    const candidate = fill(items, [...kept, detail].join(DETAIL_SEPARATOR));
+    kept.push(detail);
+    if (!budget.fits(candidate)) break;
+  }
+  return fill(items, kept.join(DETAIL_SEPARATOR));
+}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { SmtpSession, mail } from '../helpers/smtp-session.js';
+
+let relay: TestRelay;
+const url = (path: string) => `http://127.0.0.1:${relay.app.httpPort}${path}`;
+
+beforeAll(async () => {
+  relay = await startTestRelay('http-api');
+});
+afterAll(async () => {
+  await relay?.stop();
+});
+
+describe('HTTP API', () => {
+  it('/healthz answers while the process runs', async () => {
+    const response = await fetch(url('/healthz'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/readyz is 200 with Redis up and a carrier bound, 503 once no carrier is', async () => {
+    const ready = await fetch(url('/readyz'));
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { redis: string; carriers: { name: string; up: boolean; detail: string }[] };
+    expect(body.redis).toBe('ok');
+    expect(body.carriers).toEqual([expect.objectContaining({ name: 'primary', up: true, detail: expect.stringContaining('bound') })]);
+    await relay.smsc.stop();
+    let status = 200;
+    for (let i = 0; i < 40 && status === 200; i++) {
+      status = (await fetch(url('/readyz'))).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(503);
+  });
+
+  it('/metrics exposes the relay counters in Prometheus text format', async () => {
+    const { session } = await SmtpSession.open(relay.app.smtpPort);
+    await session.command('EHLO t');
+    await session.send('a@example.com', ['+4915112345678@sms.localhost'], mail({ Subject: 'm', 'Message-ID': `<m-${Date.now()}@x>` }, 'x'));
+    await session.quit();
+    const text = await (await fetch(url('/metrics'))).text();
+    expect(text).toMatch(/^smtp2sms_smtp_transactions_total\{result="queued"\} 1$/m);
+    expect(text).toMatch(/^smtp2sms_carrier_up\{carrier="primary",type="smpp"\} [01]$/m);
+  });
+
+  it('/api/messages/:id answers 404 for unknown ids and 400 for malformed ones', async () => {
+    expect((await fetch(url('/api/messages/0123456789abcdef0123'))).status).toBe(404);
+    expect((await fetch(url('/api/messages/bad%20id'))).status).toBe(400);
+  });
+});
