@@ -64,4 +64,10 @@ export interface Carrier {
   health(): CarrierHealth;
   /** Delivery receipts are pushed here; the status store subscribes. */
   onReceipt(listener: (receipt: CarrierReceipt) => void): void;
+  /**
+   * Carriers that report by webhook (HTTP providers) take `GET|POST /webhooks/<name>` here. The
+   * signature is verified first: a bad one answers 401 and emits nothing; verified receipts go to
+   * the onReceipt listeners. `rawBody` must be the bytes as received (signatures cover them).
+   */
+  handleWebhook?(request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; rawBody: Buffer }): Promise<{ status: number; body?: unknown }>;
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CarrierConfig } from '../config/schema.js';
 import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
 import type { Carrier } from './carrier.js';
+import { createHttpCarrier } from './http/index.js';
 import { createSmppCarrier } from './smpp/index.js';
 
 export interface CarrierFactoryDeps {
@@ -27,6 +28,7 @@ const FACTORIES: { [T in CarrierConfig['type']]: Factory<T> } = {
       },
       { logger: deps.logger, classifier: deps.smppClassifier },
     ),
+  http: (name, c, deps) => createHttpCarrier(name, c, { logger: deps.logger }),
 };
 
 export function createCarriers(configs: Record<string, CarrierConfig>, deps: CarrierFactoryDeps): Map<string, Carrier> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpCarrierSchema } from '../carriers/http/schema.js';
 import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
 import { duration } from './duration.js';
 
@@ -62,7 +63,7 @@ const smppCarrierSchema = z.strictObject({
   maxPartsPerSecond: z.number().min(0).default(0),
 });
 
-export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema]);
+export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema, httpCarrierSchema]);
 
 const routeSchema = z.strictObject({
   match: z.string().min(1).optional(),
@@ -139,6 +140,35 @@ export const configSchema = z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8025),
   }).default({ enabled: true, host: '127.0.0.1', port: 8025 }),
+  /** How a mail becomes SMS text (src/render): family recognisers, body clean-up, templates. */
+  render: z.strictObject({
+    /** Use the family recognisers (Alertmanager, Zabbix, Nagios, cron, ...). */
+    recognisers: z.boolean().default(true),
+    /** Clean (quotes, signatures, disclaimers, footers) and condense the body of other mails. */
+    condense: z.boolean().default(true),
+    /** Long URLs: keep, drop, or cut to their host. Tracking links always go. */
+    urls: z.enum(['keep', 'drop', 'host']).default('drop'),
+    /** Layout per recogniser name ("*" for all), e.g. "{status} {title} {target} {value}". */
+    templates: z.record(z.string().regex(/^([a-z0-9-]+|\*)$/, 'a recogniser name or *'), z.string().min(1)).default({}),
+  }).default({ recognisers: true, condense: true, urls: 'drop' as const, templates: {} }),
+  /** Storm control per phone number (src/storm): dedup, burst aggregation, an hourly cap. */
+  storm: z.strictObject({
+    enabled: z.boolean().default(true),
+    /** An identical SMS to the same number within this window is suppressed. */
+    dedupWindow: duration.default(300_000),
+    /** More than burstLimit SMS to one number within burstWindow are held and sent as one summary. 0 = off. */
+    burstWindow: duration.default(60_000),
+    burstLimit: z.number().int().min(0).default(3),
+    /** Most SMS per number per clock hour; the rest are counted and reported in one SMS. 0 = no cap. */
+    hourlyCap: z.number().int().min(0).default(30),
+    /** Text of a burst summary: {count} held, {texts} their texts joined by " | ". */
+    summaryTemplate: z.string().min(1).default('+{count} more alerts: {texts}'),
+    /** Text of the end-of-hour report: {count} suppressed, {limit} the cap. */
+    capTemplate: z.string().min(1).default('{count} more SMS suppressed (limit {limit}/h)'),
+  }).default({
+    enabled: true, dedupWindow: 300_000, burstWindow: 60_000, burstLimit: 3, hourlyCap: 30,
+    summaryTemplate: '+{count} more alerts: {texts}', capTemplate: '{count} more SMS suppressed (limit {limit}/h)',
+  }),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Log SMS and mail text. Off by default: message content is the sender's business. */

@@ -72,9 +72,29 @@ export class SmsWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker.close().catch(() => undefined);
+    await closeWorker(this.worker, this.connection);
     this.connection.disconnect();
   }
+}
+
+/**
+ * Closes a BullMQ worker without hanging in a Redis outage: Worker.close() waits for its blocking
+ * connection, which never answers while Redis is down, so a SIGTERM would never finish. Graceful
+ * (running jobs finish) when Redis answers and within `graceMs`; forced otherwise, since a job
+ * cannot be completed without Redis anyway and stays in the queue to be taken again.
+ */
+export async function closeWorker(worker: Worker, connection: Redis, graceMs = 10_000): Promise<void> {
+  if (connection.status !== 'ready') {
+    await worker.close(true).catch(() => undefined);
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+    timer.unref();
+  });
+  await Promise.race([worker.close().catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 function toSmsJob(job: Job<SmsJobData>): SmsJob {

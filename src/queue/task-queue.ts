@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Smtp2SmsError } from '../errors.js';
 import { retryDelay, type BackoffRule } from './backoff.js';
+import { closeWorker } from './sms-worker.js';
 
 export interface Task<T> {
   id: string;
@@ -86,7 +87,7 @@ export class TaskQueue<T> {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close().catch(() => undefined);
+    if (this.worker) await closeWorker(this.worker, this.workerConnection);
     await this.queue.close().catch(() => undefined);
     this.producerConnection.disconnect();
     this.workerConnection.disconnect();

@@ -59,20 +59,30 @@ export function arrangeDetails(head: string, details: readonly string[], budget:
   const encoding = budget.encoding(whole);
   const room = budget.firstRoom(encoding, budget.units(whole) > budget.firstRoom(encoding, false));
   if (budget.units(whole) <= room) return unique;
-  const first: string[] = [];
-  const shortened: string[] = [];
-  const rest: string[] = [];
-  for (const detail of unique) {
-    const forms = compact ? [detail, ...shortForms(detail)] : [detail];
-    const fitting = forms.find((form) => budget.units(join([...first, form])) <= room);
-    if (fitting === undefined) {
-      rest.push(detail);
-      continue;
-    }
-    first.push(fitting);
-    if (fitting !== detail) shortened.push(detail);
-  }
-  return [...first, ...rest, ...shortened];
+  const select = (shortestFirst: boolean): { first: string[]; shortened: string[]; rest: string[]; weight: number } => {
+    const first: string[] = [];
+    const shortened: string[] = [];
+    const rest: string[] = [];
+    let weight = 0;
+    unique.forEach((detail, i) => {
+      const shorter = compact ? shortForms(detail) : [];
+      const forms = shortestFirst ? [...shorter].reverse().concat(detail) : [detail, ...shorter];
+      const fitting = forms.find((form) => budget.units(join([...first, form])) <= room);
+      if (fitting === undefined) {
+        rest.push(detail);
+        return;
+      }
+      first.push(fitting);
+      weight += unique.length - i; // earlier details matter more
+      if (fitting !== detail) shortened.push(detail);
+    });
+    return { first, shortened, rest, weight };
+  };
+  // Log lines: whichever of "full lines" and "short forms" brings more of the top details into
+  // the first segment.
+  const full = select(false);
+  const chosen = compact ? [full, select(true)].reduce((a, b) => (b.weight > a.weight ? b : a)) : full;
+  return [...chosen.first, ...chosen.rest, ...chosen.shortened];
 }
 
 /** Fills `template` for `fields`; details are joined and cut by the encoder's truncation. */
@@ -88,7 +98,8 @@ export function composeAlert(
   const items = fitItems(fields, (candidate) => fill(candidate, ''), budget);
   const head = fill(items, '');
   if (!tokens.some((t) => t.kind === 'placeholder' && t.name === 'extra')) return head;
-  const details = arrangeDetails(head, fields.extra.map(foldLine), budget, options.compact);
+  // A detail ending in ":" introduced the next line in the mail; here it would dangle.
+  const details = arrangeDetails(head, fields.extra.map((e) => foldLine(e).replace(/\s*:$/, '')), budget, options.compact);
   // Add details while the whole still fits; one more that does not fit goes last, so its start
   // shows before the encoder's truncation marker instead of nothing.
   const kept: string[] = [];

@@ -64,7 +64,11 @@ export function shortForms(line: string): string[] {
     if (f !== '' && f.length < line.length && !forms.includes(f)) forms.push(f);
   };
   const parts = line.split(': ');
-  if (parts.length >= 3 && (parts[0] ?? '').length <= 24) add(`${parts[0]}: ${parts[parts.length - 1]}`);
+  // "tar: /path: Cannot write: No space left on device": a program name, then the message.
+  const last = parts[parts.length - 1] ?? '';
+  if (parts.length >= 3 && /^[\w./-]{1,24}$/.test(parts[0] ?? '') && last.length >= 8 && /\p{L}{3}/u.test(last)) {
+    add(`${parts[0]}: ${last}`);
+  }
   const advice = / [-–—] |! |; /.exec(line);
   if (advice !== null && advice.index > 15) add(line.slice(0, advice.index));
   const tail = /\([^()]{1,40}\)[.!]?$/.exec(line);

@@ -1,65 +1,114 @@
 /**
- * ParsedMail → the SMS text, before GSM/UCS-2 encoding and segmenting (sms/). The template says
- * what goes in; a recogniser that knows the mail's family may add condensed fields to it.
+ * ParsedMail → the SMS text, before GSM/UCS-2 encoding and segmenting (sms/). A recogniser that
+ * knows the mail's family supplies fields laid out by the family template (or the operator's
+ * `render.templates` entry); any other mail goes through `sms.template` with a condensed body.
  */
 import type { ParsedMail } from '../mail/parse.js';
+import { SmsBudget } from './budget.js';
+import { composeAlert } from './compose.js';
+import { cleanSubject, condenseBody } from './condense.js';
+import { preferGsm } from './gsm-friendly.js';
+import { DEFAULT_TEMPLATE, resolveRenderOptions, type RenderOptions } from './options.js';
 import { recognisers, type Recogniser } from './recognisers/index.js';
+import type { AlertFields } from './recognisers/types.js';
 import { fillTemplate, parseTemplate } from './template.js';
 
-export const DEFAULT_TEMPLATE = '{subject}: {text}';
+export { DEFAULT_TEMPLATE } from './options.js';
 
-/** Below this confidence a recogniser's fields are not used. */
+/** Below this confidence a recogniser is not used. */
 export const RECOGNISER_THRESHOLD = 0.5;
 
-export interface RenderOptions {
-  /** Placeholders `{subject}`, `{text}`, `{from}` and any a recogniser adds. */
+/** Layout for a recognised mail whose recogniser names none. */
+export const DEFAULT_FAMILY_TEMPLATE = '{status} {target} {title} {severity}: {value}; {extra}';
+
+export interface RecogniserChoice {
+  recogniser: Recogniser;
+  confidence: number;
+}
+
+export interface RenderResult {
+  text: string;
+  /** The recogniser used, if any, with its confidence. */
+  recogniser?: string;
+  confidence?: number;
+  /** Its fields, for `smtp2sms preview` and storm control (state, title, target). */
+  fields?: AlertFields;
+  /** The template the text was filled from. */
   template: string;
 }
 
 /**
- * Renders `mail` through the template as one line of text: newlines and whitespace runs become
- * single spaces (an SMS is read as one paragraph), separators next to empty fields are dropped.
+ * The most confident recogniser at or above the threshold (the first on a tie), or undefined.
+ * A recogniser that throws counts as not matching: a bug in one family's parser must not stop
+ * an alert from going out in plain form.
  */
-export function renderSmsText(
-  mail: ParsedMail,
-  options: RenderOptions = { template: DEFAULT_TEMPLATE },
-  registry: readonly Recogniser[] = recognisers,
-): string {
+export function chooseRecogniser(mail: ParsedMail, registry: readonly Recogniser[] = recognisers): RecogniserChoice | undefined {
+  let best: RecogniserChoice | undefined;
+  for (const recogniser of registry) {
+    let confidence: number;
+    try {
+      confidence = recogniser.matches(mail);
+    } catch {
+      continue;
+    }
+    if (!(confidence >= RECOGNISER_THRESHOLD)) continue;
+    if (best === undefined || confidence > best.confidence) best = { recogniser, confidence };
+  }
+  return best;
+}
+
+function baseValues(mail: ParsedMail, fields?: AlertFields): Map<string, string> {
   const values = new Map<string, string>([
     ['subject', mail.subject],
     ['text', mail.text],
     ['from', mail.from],
   ]);
-  for (const [name, value] of Object.entries(recognisedFields(mail, registry))) {
-    if (typeof value === 'string') values.set(name, value);
-  }
-  return fillTemplate(parseTemplate(options.template), values);
+  for (const [name, value] of Object.entries(fields?.fields ?? {})) values.set(name, value);
+  return values;
 }
 
-/**
- * The fields of the most confident recogniser at or above the threshold (the first on a tie), or
- * none. A recogniser that throws counts as not matching: a bug in one family's parser must not
- * stop an alert from going out in plain form.
- */
-export function recognisedFields(mail: ParsedMail, registry: readonly Recogniser[]): Record<string, string> {
-  let best: Recogniser | undefined;
-  let bestScore = RECOGNISER_THRESHOLD;
-  for (const recogniser of registry) {
-    let score: number;
+/** Renders `mail` with everything `smtp2sms preview` shows about how. */
+export function renderSms(
+  mail: ParsedMail,
+  options: RenderOptions = { template: DEFAULT_TEMPLATE },
+  registry: readonly Recogniser[] = recognisers,
+): RenderResult {
+  const resolved = resolveRenderOptions(options);
+  const budget = new SmsBudget(resolved.budget);
+  const choice = resolved.recognisers ? chooseRecogniser(mail, registry) : undefined;
+  if (choice !== undefined) {
+    let fields: AlertFields | undefined;
     try {
-      score = recogniser.matches(mail);
+      fields = choice.recogniser.extract(mail);
     } catch {
-      continue;
+      fields = undefined; // falls through to the plain path
     }
-    if (score >= bestScore && (best === undefined || score > bestScore)) {
-      best = recogniser;
-      bestScore = score;
+    if (fields !== undefined) {
+      const { name } = choice.recogniser;
+      const template = resolved.templates[name] ?? resolved.templates['*'] ?? choice.recogniser.template ?? DEFAULT_FAMILY_TEMPLATE;
+      const compact = choice.recogniser.compact ?? false;
+      const text = preferGsm(composeAlert(fields, template, baseValues(mail, fields), budget, { compact }));
+      if (text !== '') return { text, recogniser: name, confidence: choice.confidence, fields, template };
     }
   }
-  if (best === undefined) return {};
-  try {
-    return best.extract(mail);
-  } catch {
-    return {};
+  const tokens = parseTemplate(resolved.template);
+  const values = baseValues(mail);
+  const usesText = tokens.some((t) => t.kind === 'placeholder' && t.name === 'text');
+  if (resolved.condense) {
+    values.set('subject', cleanSubject(mail.subject));
+    if (usesText) {
+      const head = fillTemplate(tokens, new Map([...values, ['text', '']]));
+      values.set('text', condenseBody(mail, { urls: resolved.urls, budget, head }));
+    }
   }
+  return { text: preferGsm(fillTemplate(tokens, values)), template: resolved.template };
+}
+
+/** Renders `mail` as one line of SMS text (see `renderSms`). */
+export function renderSmsText(
+  mail: ParsedMail,
+  options: RenderOptions = { template: DEFAULT_TEMPLATE },
+  registry: readonly Recogniser[] = recognisers,
+): string {
+  return renderSms(mail, options, registry).text;
 }

@@ -22,11 +22,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The redis-server goes first and in any case: a failed test must not leave it running.
+  // The redis-server is killed whatever happens: a failed test must not leave it running.
   try {
-    await redis?.stop();
-  } finally {
     await relay?.stop();
+  } finally {
+    await redis?.stop();
   }
 });
 
@@ -100,5 +100,15 @@ describe.skipIf(!available)('Redis outage (needs redis-server on PATH)', () => {
     expect(sms!.text).toBe('after: redis outage test');
     expect(sms!.destination).toBe('4915112345678');
     expect(await readiness()).toBe(200);
+  });
+
+  it('shuts down within seconds when Redis is gone (SIGTERM during an outage)', async () => {
+    await redis!.kill();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const running = relay!;
+    relay = undefined;
+    const started = Date.now();
+    await running.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

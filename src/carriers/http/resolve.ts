@@ -7,15 +7,10 @@ import type { HttpErrorRule } from '../../delivery/rules/http-status.js';
 import { assertPath } from './json-path.js';
 import { buildPreset, type PresetSpec } from './presets/index.js';
 import { MESSAGE_PLACEHOLDERS } from './request.js';
+import { ResolveError } from './resolve-error.js';
 import type { HttpCarrierConfig } from './schema.js';
 import type { HttpCarrierSpec, WebhookSpec, WebhookVerifySpec } from './spec.js';
 import { placeholders, renderText, templateStrings, TemplateError, type TemplateValues } from './template.js';
-
-export class ResolveError extends Error {
-  constructor(readonly path: (string | number)[], message: string) {
-    super(message);
-  }
-}
 
 const ALL_2XX = Array.from({ length: 100 }, (_, i) => 200 + i);
 

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import { CREDENTIAL_KEYS, PRESET_KEYS, PRESET_NAMES, type CredentialKey } from './presets/meta.js';
-import { ResolveError, resolveHttpSpec } from './resolve.js';
+import { ResolveError } from './resolve-error.js';
+import { resolveHttpSpec } from './resolve.js';
 
 const STATS = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'ACCEPTD', 'ENROUTE', 'DELETED', 'UNKNOWN'] as const;
 const texts = z.union([z.string(), z.number()]).transform(String);
@@ -76,9 +77,11 @@ const webhookSchema = z.strictObject({
   filter: z.strictObject({ field: z.string().min(1), equals: oneOrMany(z.string()) }).optional(),
 });
 
-const credentials = Object.fromEntries(
-  CREDENTIAL_KEYS.map((key) => [key, key === 'signatureMethod' ? z.enum(['md5hash', 'md5', 'sha1', 'sha256', 'sha512']).optional() : z.string().min(1).optional()]),
-) as Record<CredentialKey, z.ZodOptional<z.ZodString>>;
+const credentials = {
+  ...(Object.fromEntries(CREDENTIAL_KEYS.filter((key) => key !== 'signatureMethod').map((key) => [key, z.string().min(1).optional()])) as Record<Exclude<CredentialKey, 'signatureMethod'>, z.ZodOptional<z.ZodString>>),
+  /** Vonage SMS API signed DLRs: the method chosen in the dashboard. */
+  signatureMethod: z.enum(['md5hash', 'md5', 'sha1', 'sha256', 'sha512']).optional(),
+};
 
 export const httpCarrierSchema = z.strictObject({
   type: z.literal('http'),
@@ -90,6 +93,10 @@ export const httpCarrierSchema = z.strictObject({
   connections: z.number().int().min(1).max(1000).default(10),
   /** Refuse (and fail over) messages with more segments than this carrier takes. */
   maxSegments: z.number().int().min(1).max(255).optional(),
+  /** HTTP providers concatenate themselves: the whole text goes in one request. */
+  concat: z.literal('payload').default('payload'),
+  /** SMS parts per second across every relay process sharing this Redis (0 = no limit). */
+  maxPartsPerSecond: z.number().min(0).default(0),
   ...credentials,
   request: requestSchema.optional(),
   response: responseSchema.optional(),

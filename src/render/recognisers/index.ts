@@ -1,10 +1,27 @@
 /**
- * The recognisers `renderSmsText` consults, in order of preference on equal confidence. Empty for
- * now: every mail renders through the plain template. A recogniser is one file in this folder,
- * added to this list.
+ * The recognisers `renderSms` consults, one file per family. On equal confidence the earlier
+ * one wins, so the more specific of two look-alikes (Alertmanager before Grafana, which copies
+ * its subject) comes first.
  */
+import { alertmanager } from './alertmanager.js';
+import { cron } from './cron.js';
+import { grafana } from './grafana.js';
+import { icinga2 } from './icinga2.js';
+import { jenkins } from './jenkins.js';
+import { monit } from './monit.js';
+import { nagios } from './nagios.js';
 import type { Recogniser } from './types.js';
+import { zabbix } from './zabbix.js';
 
-export type { Recogniser } from './types.js';
+export type { Recogniser, AlertFields, AlertItem, AlertState } from './types.js';
 
-export const recognisers: Recogniser[] = [];
+export const recognisers: readonly Recogniser[] = [
+  alertmanager,
+  grafana,
+  zabbix,
+  nagios,
+  icinga2,
+  monit,
+  cron,
+  jenkins,
+];

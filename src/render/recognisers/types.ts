@@ -53,4 +53,9 @@ export interface Recogniser {
    * {extra}`; `render.templates.<name>` overrides it.
    */
   template?: string;
+  /**
+   * Its details are log lines (cron output, CI consoles): a shorter form ("tar: No space left")
+   * may stand in for a long line in the first segment.
+   */
+  compact?: boolean;
 }

@@ -1,0 +1,137 @@
+/**
+ * The generic HTTP carrier: one request per message (the provider concatenates), classified by
+ * rules as data; delivery receipts arrive through handleWebhook. Importing this does no I/O.
+ */
+import type { Logger } from 'pino';
+import { HttpReplyClassifier, classifyHttpTimeout, classifyHttpUnavailable, classifyTooManySegments } from '../../delivery/classify-http.js';
+import type { Classification } from '../../delivery/outcome.js';
+import { CarrierError } from '../../errors.js';
+import type { Carrier, CarrierHealth, CarrierReceipt, OutboundSms, SubmitResult } from '../carrier.js';
+import { isSuccess, messageIds, readReply } from './reply.js';
+import { buildRequest, countSegments, describeTarget, messageValues } from './request.js';
+import type { HttpCarrierSpec } from './spec.js';
+import { HttpTransport } from './transport.js';
+import type { WebhookRequest } from './verify/index.js';
+import { WebhookHandler, type WebhookResponse } from './webhook.js';
+
+export interface HttpCarrierOptions {
+  name: string;
+  spec: HttpCarrierSpec;
+  /** Overrides OutboundSms.from for this carrier. */
+  from?: string;
+  responseTimeoutMs: number;
+  connections: number;
+  maxSegments?: number;
+  /** Shown by health() and in logs, e.g. the preset name. */
+  label: string;
+}
+
+export interface HttpCarrierDeps {
+  logger: Logger;
+  /** Clock for signatures and Retry-After dates; tests fix it. */
+  now?: () => number;
+}
+
+export class HttpCarrier implements Carrier {
+  readonly type = 'http';
+  readonly concat = 'payload' as const;
+  readonly name: string;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly classifier: HttpReplyClassifier;
+  private readonly webhooks: WebhookHandler;
+  private transport: HttpTransport | undefined;
+  private stopped = false;
+  private last = 'no request yet';
+
+  constructor(private readonly options: HttpCarrierOptions, deps: HttpCarrierDeps) {
+    this.name = options.name;
+    this.now = deps.now ?? Date.now;
+    // Never the options or the spec: they hold credentials.
+    this.log = deps.logger.child({ carrier: this.name });
+    this.classifier = new HttpReplyClassifier(options.spec.response.errors, options.spec.response.reason);
+    this.webhooks = new WebhookHandler(this.name, options.spec.webhook, this.log, this.now);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.transport ??= new HttpTransport({ timeoutMs: this.options.responseTimeoutMs, connections: this.options.connections });
+    this.log.info({ label: this.options.label, webhook: !!this.options.spec.webhook }, 'HTTP carrier ready');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const transport = this.transport;
+    this.transport = undefined;
+    await transport?.close();
+  }
+
+  async submit(sms: OutboundSms): Promise<SubmitResult> {
+    // A retry after the provider already took the message must not send it twice.
+    if (sms.acceptedPartIds && sms.acceptedPartIds.length > 0) {
+      this.log.info({ id: sms.id, carrierIds: sms.acceptedPartIds }, 'already accepted, not sent again');
+      return { carrier: this.name, partIds: [...sms.acceptedPartIds] };
+    }
+    const transport = this.transport;
+    if (!transport || this.stopped) throw this.error(classifyHttpUnavailable('carrier is not started'));
+    const parts = countSegments(sms.sms);
+    const max = this.options.maxSegments;
+    if (max !== undefined && parts > max) throw this.fail(sms, classifyTooManySegments(parts, max));
+
+    const now = this.now();
+    const values = messageValues(this.options.spec, sms, { ...(this.options.from ? { from: this.options.from } : {}), parts, now });
+    const request = buildRequest(this.options.spec, values);
+    const target = describeTarget(request);
+    const started = Date.now();
+    const result = await transport.send(request);
+    const ms = Date.now() - started;
+    if (!result.ok) {
+      this.last = `${result.kind} after ${ms} ms`;
+      const classification = result.kind === 'timeout' ? classifyHttpTimeout(this.options.responseTimeoutMs) : classifyHttpUnavailable(result.detail);
+      throw this.fail(sms, classification, { target, ms });
+    }
+    const reply = readReply(result.reply);
+    if (isSuccess(this.options.spec.response, reply)) {
+      let partIds = messageIds(this.options.spec.response, reply, sms.id);
+      if (partIds.length === 0) {
+        this.log.warn({ id: sms.id, target, status: reply.status }, 'accepted without a message id: receipts cannot be matched');
+        partIds = [sms.id];
+      }
+      this.last = `${reply.status} in ${ms} ms`;
+      this.log.info({ id: sms.id, target, status: reply.status, ms, parts, encoding: sms.sms.encoding, carrierIds: partIds }, 'submitted');
+      return { carrier: this.name, partIds };
+    }
+    this.last = `${reply.status} in ${ms} ms`;
+    throw this.fail(sms, this.classifier.classify(reply, this.now()), { target, ms, status: reply.status });
+  }
+
+  health(): CarrierHealth {
+    const up = this.transport !== undefined && !this.stopped;
+    return { name: this.name, type: this.type, up, detail: up ? `${this.options.label}: ${this.last}` : 'not started' };
+  }
+
+  onReceipt(listener: (receipt: CarrierReceipt) => void): void {
+    this.webhooks.onReceipt(listener);
+  }
+
+  /** `POST|GET /webhooks/<name>`: verified delivery reports become receipts; a bad signature is 401. */
+  handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
+    return this.webhooks.handle(request);
+  }
+
+  private fail(sms: OutboundSms, classification: Classification, context: Record<string, unknown> = {}): CarrierError {
+    this.log.warn({ id: sms.id, ...context, code: classification.code, outcome: classification.outcome, subject: classification.subject, retryAfterMs: classification.retryAfterMs, reason: classification.reason }, 'submit failed');
+    return this.error(classification);
+  }
+
+  private error(classification: Classification): CarrierError {
+    const details: CarrierError['details'] = {
+      carrier: this.name,
+      dsnStatus: classification.dsnStatus,
+      subject: classification.subject,
+      diagnostic: `http; ${classification.reason}`,
+    };
+    if (classification.retryAfterMs !== undefined) details.retryAfterMs = classification.retryAfterMs;
+    return new CarrierError(classification.code, `${this.name}: ${classification.reason}`, classification.outcome === 'permanent', details);
+  }
+}
