@@ -1,54 +1,76 @@
+/**
+ * Diagnostic, not part of `npm run bench`: how many Redis commands, socket writes and bytes one
+ * SMS costs in the relay, counted in-process while BENCH_N (default 2000) messages go through the
+ * persistent scenario. Unlike throughput, these counts do not depend on how busy the machine is.
+ *
+ *   node --import tsx bench/redis-commands.ts
+ *
+ * It counts by wrapping ioredis' Redis.prototype.sendCommand and net.Socket.prototype.write for
+ * the duration of the run, which is why it is kept apart from the timing bench.
+ */
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { startRelay } from './targets.js';
+import { SMS_STALL_MS, SmsArrivals } from './arrivals.js';
 import { runLoad } from './load.js';
 import { messageSet } from './messages.js';
-import { SmsArrivals } from './arrivals.js';
+import { REDIS_URL, startRelay } from './targets.js';
 
-const cmds = new Map<string, number>();
+interface CountedCommand { name: string; args: unknown[] }
+interface ScriptHost { scriptsSet?: Record<string, { sha: string }> }
+
+const n = Number(process.env.BENCH_N ?? 2000) || 2000;
+const redisPort = Number(new URL(REDIS_URL).port || 6379);
+const commands = new Map<string, number>();
+const writes = { redis: { count: 0, bytes: 0 }, other: { count: 0, bytes: 0 } };
 let counting = false;
-const orig = (Redis.prototype as any).sendCommand;
-(Redis.prototype as any).sendCommand = function (command: any, ...rest: any[]) {
+
+/** evalsha arguments carry a sha; name it after the BullMQ/ioredis script it belongs to. */
+function commandName(host: ScriptHost, command: CountedCommand): string {
+  if (command.name !== 'evalsha') return command.name;
+  const sha = String(command.args[0]);
+  const script = Object.entries(host.scriptsSet ?? {}).find(([, s]) => s.sha === sha);
+  return `evalsha ${script ? script[0] : sha.slice(0, 8)}`;
+}
+
+const proto = Redis.prototype as unknown as { sendCommand(this: ScriptHost, command: CountedCommand, ...rest: unknown[]): unknown };
+const originalSend = proto.sendCommand;
+proto.sendCommand = function (command, ...rest) {
   if (counting) {
-    let name = command.name;
-    if (name === 'evalsha' || name === 'eval') {
-      name += ':' + (this.__shaNames?.get(command.args[0]) ?? String(command.args[0]).slice(0, 8));
-    }
-    cmds.set(name, (cmds.get(name) ?? 0) + 1);
+    const name = commandName(this, command);
+    commands.set(name, (commands.get(name) ?? 0) + 1);
   }
-  return orig.call(this, command, ...rest);
+  return originalSend.call(this, command, ...rest);
 };
-const writes = new Map<string, { n: number; bytes: number }>();
-const ow = net.Socket.prototype.write;
-(net.Socket.prototype as any).write = function (chunk: any, ...rest: any[]) {
+const socketProto = net.Socket.prototype as unknown as { write(this: net.Socket, chunk: string | Uint8Array, ...rest: unknown[]): boolean };
+const originalWrite = socketProto.write;
+socketProto.write = function (chunk, ...rest) {
   if (counting) {
-    const k = this.remotePort === 6379 ? 'redis' : `port${this.remotePort}/local${this.localPort}`;
-    const key = this.remotePort === 6379 ? 'redis' : 'other';
-    const w = writes.get(key) ?? { n: 0, bytes: 0 };
-    w.n++; w.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    writes.set(key, w);
-    void k;
+    const bucket = this.remotePort === redisPort ? writes.redis : writes.other;
+    bucket.count++;
+    bucket.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
   }
-  return ow.call(this, chunk, ...rest);
+  return originalWrite.call(this, chunk, ...rest);
 };
 
-const N = Number(process.env.N ?? 2000);
 const relay = await startRelay({ window: 50, concurrency: 100 });
 try {
-  // map script sha -> name using bullmq's commands loaded on connections: approximate by args count
-  const set = messageSet(N);
-  const arrivals = new SmsArrivals(relay.smsc, set, N);
+  const set = messageSet(n);
+  const arrivals = new SmsArrivals(relay.smsc, set, n);
   counting = true;
-  const load = await runLoad({ scenario: 'persistent', port: relay.port, n: N, sessions: 50 }, set.make, () => undefined);
-  await arrivals.wait(load.accepted, 10000);
+  const load = await runLoad({ scenario: 'persistent', port: relay.port, n, sessions: 50 }, set.make, () => undefined);
+  await arrivals.wait(load.accepted, SMS_STALL_MS);
   counting = false;
   arrivals.close();
-  console.log('accepted', load.accepted, 'delivered', arrivals.delivered);
-  const rows = [...cmds].sort((a, b) => b[1] - a[1]);
-  let total = 0; for (const [, c] of rows) total += c;
-  console.log('redis commands per message:', (total / N).toFixed(2));
-  for (const [k, c] of rows) console.log(k.padEnd(30), (c / N).toFixed(2));
-  for (const [k, w] of writes) console.log('socket writes', k, (w.n / N).toFixed(2), 'per msg,', (w.bytes / N).toFixed(0), 'bytes per msg');
+  const per = (value: number) => Math.round((value / Math.max(1, arrivals.delivered)) * 100) / 100;
+  const total = [...commands.values()].reduce((a, b) => a + b, 0);
+  process.stdout.write(`${JSON.stringify({
+    bench: 'redis-commands', n, accepted: load.accepted, delivered: arrivals.delivered,
+    redis_commands_per_sms: per(total),
+    redis_writes_per_sms: per(writes.redis.count), redis_bytes_per_sms: Math.round(per(writes.redis.bytes)),
+    other_writes_per_sms: per(writes.other.count),
+    by_command: Object.fromEntries([...commands].sort((a, b) => b[1] - a[1]).map(([name, count]) => [name, per(count)])),
+  })}\n`);
 } finally {
+  counting = false;
   await relay.stop();
 }

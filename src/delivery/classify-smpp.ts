@@ -13,13 +13,18 @@ export class SmppStatusClassifier {
     for (const [key, override] of Object.entries(overrides)) {
       const status = parseStatusKey(key, this.rules);
       const base = this.rules.get(status);
+      const flipped = base !== undefined && base.outcome !== override.outcome;
       this.rules.set(status, {
         status,
-        name: base?.name ?? `SMPP_0x${status.toString(16).padStart(8, '0')}`,
-        dsnStatus: override.outcome === 'permanent' ? '5.0.0' : '4.0.0',
-        subject: 'carrier',
-        ...base,
-        ...override,
+        name: base?.name ?? `SMPP_0x${status.toString(16).padStart(8, '0').toUpperCase()}`,
+        subject: base?.subject ?? 'carrier',
+        // A row whose outcome is flipped does not keep the status and pause of the other outcome.
+        dsnStatus: !base || flipped ? (override.outcome === 'permanent' ? '5.0.0' : '4.0.0') : base.dsnStatus,
+        ...(base?.retryAfterMs !== undefined && !flipped ? { retryAfterMs: base.retryAfterMs } : {}),
+        outcome: override.outcome,
+        ...(override.dsnStatus !== undefined ? { dsnStatus: override.dsnStatus } : {}),
+        ...(override.subject !== undefined ? { subject: override.subject } : {}),
+        ...(override.retryAfterMs !== undefined ? { retryAfterMs: override.retryAfterMs } : {}),
       });
     }
   }

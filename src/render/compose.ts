@@ -22,7 +22,8 @@ function values(fields: AlertFields, base: ReadonlyMap<string, string>, items: s
   const map = new Map(base);
   map.set('status', fields.status);
   map.set('title', fields.title);
-  map.set('target', fields.target);
+  // A service named after its host (monit's "system" service) would show the name twice.
+  map.set('target', fields.target.toLowerCase() === fields.title.toLowerCase() ? '' : fields.target);
   map.set('severity', fields.severity);
   map.set('value', fields.value);
   map.set('count', fields.count !== undefined && fields.count > 1 ? String(fields.count) : '');

@@ -72,8 +72,11 @@ describe(available ? 'relay → Net::SMPP SMSC' : 'relay → Net::SMPP SMSC (ski
   });
 
   it.skipIf(!available)('cuts a long mail into two submit_sm with esm_class 0x40 and a UDH 05 00 03 ref 02 seq', async () => {
-    const text = Array.from({ length: 30 }, (_, i) => `item${i} ok`).join(' ');
-    await send('+447911123456', { Subject: 'report' }, text);
+    // Six status lines: the relay joins them with "; " after the subject, 192 characters in all.
+    const lines = Array.from({ length: 6 }, (_, i) => `host db-${i} disk at ${80 + i}% on /var`);
+    const expected = `report: ${lines.join('; ')}`;
+    expect(expected.length).toBeGreaterThan(160); // two parts, not one
+    await send('+447911123456', { Subject: 'report' }, lines.join('\n'));
     const submits = await submitsFor('447911123456', 2);
     expect(submits).toHaveLength(2);
     const udhs = submits.map((s) => [...body(s).subarray(0, 6)]);
@@ -86,7 +89,7 @@ describe(available ? 'relay → Net::SMPP SMSC' : 'relay → Net::SMPP SMSC (ski
     }
     const ordered = [...submits].sort((a, b) => body(a)[5]! - body(b)[5]!);
     const decoded = ordered.map((s) => decodeGsm7(body(s).subarray(6))).join('');
-    expect(decoded).toBe(`report: ${text}`);
+    expect(decoded).toBe(expected);
   });
 
   it.skipIf(!available)('sends text outside GSM-7 as UCS-2, data_coding 8', async () => {

@@ -174,18 +174,17 @@ describe('operator overrides (delivery.smppStatus)', () => {
     expect((error as Error).message).toContain(`delivery.smppStatus: unknown SMPP status "${key}"`);
   });
 
-  // Found while writing this file; the fix belongs in src/delivery/classify-smpp.ts (the
-  // constructor spreads `...base` after the outcome-derived defaults).
-  it.todo(
-    'BUG: flipping a row\'s outcome keeps the base row\'s dsnStatus and retryAfterMs — ' +
-      '{ ESME_RSUBMITFAIL: { outcome: "temporary" } } classifies 0x45 as temporary with dsnStatus 5.0.0, and ' +
-      '{ ESME_RTHROTTLED: { outcome: "permanent" } } as permanent with dsnStatus 4.4.5 and retryAfterMs 1000; ' +
-      'expected 4.0.0 / 5.0.0 (the outcome\'s default) unless the override gives dsnStatus, and no retryAfterMs on a permanent',
-  );
-  it.todo(
-    'BUG: an override for a status not in the table names it with lower-case hex (code "SMPP_0x000004ab" for key 0x4ab) ' +
-      'while the same status without an override is "SMPP_0x000004AB": metrics and logs see two codes for one status',
-  );
+  it('flipping a row\'s outcome takes that outcome\'s default status and drops the pause', () => {
+    expect(new SmppStatusClassifier({ ESME_RSUBMITFAIL: { outcome: 'temporary' } }).classify(0x45)).toMatchObject({ outcome: 'temporary', dsnStatus: '4.0.0' });
+    const flipped = new SmppStatusClassifier({ ESME_RTHROTTLED: { outcome: 'permanent' } }).classify(0x58);
+    expect(flipped).toMatchObject({ outcome: 'permanent', dsnStatus: '5.0.0' });
+    expect(flipped.retryAfterMs).toBeUndefined();
+    expect(new SmppStatusClassifier({ ESME_RSUBMITFAIL: { outcome: 'temporary', dsnStatus: '4.3.2' } }).classify(0x45).dsnStatus).toBe('4.3.2');
+  });
+
+  it('names a status outside the table the same way with or without an override', () => {
+    expect(new SmppStatusClassifier({ '0x4ab': { outcome: 'permanent' } }).classify(0x4ab).code).toBe(new SmppStatusClassifier().classify(0x4ab).code);
+  });
 });
 
 describe('no answer from the SMSC', () => {

@@ -15,6 +15,8 @@ export interface GroupedAlert {
 }
 
 const SECTION = /^(?:\[(\d+)\]\s*|\((\d+)\)\s*|(\d+)\s+|🔥\s*(\d+)\s+|✅\s*(\d+)\s+)?(firing|resolved)(?:\s+(?:instances|alerts?))?\s*$/i;
+// Grafana's instance header row: "Firing HighDiskIO View alert" (button, name, button).
+const INSTANCE = /^(Firing|Resolved)\s+(\S.*?)(?:\s+View alert)?$/;
 const LABELS = /^labels\s*:?\s*$/i;
 const ANNOTATIONS = /^annotations\s*:?\s*$/i;
 const VALUES = /^values\s*:?\s*$/i;
@@ -30,6 +32,15 @@ export function parseAlertGroups(lines: readonly string[]): GroupedAlert[] {
   let section: 'firing' | 'resolved' = 'firing';
   let block: 'labels' | 'annotations' | 'values' | 'none' = 'none';
   let current: GroupedAlert | undefined;
+  // Grafana opens each instance with a bare "Firing"/"Resolved" line and lists Summary,
+  // Description and Values before the labels; Alertmanager opens each with "Labels".
+  let opened = false;
+  let heading: string | undefined;
+  const open = (): GroupedAlert => {
+    current = { status: section, labels: new Map(), annotations: new Map(), values: '' };
+    alerts.push(current);
+    return current;
+  };
   for (const raw of lines) {
     const line = raw.trim();
     if (line === '') continue;
@@ -37,17 +48,39 @@ export function parseAlertGroups(lines: readonly string[]): GroupedAlert[] {
     if (sectionMatch?.[6] !== undefined) {
       section = sectionMatch[6].toLowerCase() === 'resolved' ? 'resolved' : 'firing';
       block = 'none';
+      const counted = sectionMatch.slice(1, 6).some((n) => n !== undefined) || /instances|alerts?/i.test(line);
+      if (!counted) {
+        open();
+        opened = true;
+      }
+      continue;
+    }
+    const instance = INSTANCE.exec(line);
+    if (instance?.[2] !== undefined && !/^(instances|alerts?)\b/i.test(instance[2])) {
+      section = instance[1] === 'Resolved' ? 'resolved' : 'firing';
+      open().labels.set('alertname', instance[2]);
+      opened = true;
+      block = 'none';
       continue;
     }
     if (LABELS.test(line) || /^labels\s*:\s*\S/i.test(line)) {
-      current = { status: section, labels: new Map(), annotations: new Map(), values: '' };
-      alerts.push(current);
+      const alert = opened && current !== undefined ? current : open();
+      opened = false;
       block = 'labels';
       const inline = /^labels\s*:\s*(\S.*)$/i.exec(line)?.[1];
-      if (inline !== undefined) readInlinePairs(inline, current.labels);
+      if (inline !== undefined) readInlinePairs(inline, alert.labels);
       continue;
     }
     if (current === undefined) continue;
+    if (heading !== undefined) {
+      current.annotations.set(heading, line);
+      heading = undefined;
+      continue;
+    }
+    if (/^(summary|description)$/i.test(line)) {
+      heading = line.toLowerCase();
+      continue;
+    }
     if (ANNOTATIONS.test(line)) {
       block = 'annotations';
       continue;
@@ -71,9 +104,11 @@ export function parseAlertGroups(lines: readonly string[]): GroupedAlert[] {
       continue;
     }
     if (block === 'labels' || block === 'annotations') {
-      const pair = PAIR.exec(line) ?? (block === 'labels' ? CELL_PAIR.exec(line) : null);
+      const pair = PAIR.exec(line) ?? CELL_PAIR.exec(line);
       const map = block === 'labels' ? current.labels : current.annotations;
-      if (pair?.[1] !== undefined && !map.has(pair[1])) map.set(pair[1], (pair[2] ?? '').trim());
+      if (pair?.[1] !== undefined && (!map.has(pair[1]) || (map === current.labels && pair[1] === 'alertname'))) {
+        map.set(pair[1], (pair[2] ?? '').trim());
+      }
     }
   }
   return alerts;

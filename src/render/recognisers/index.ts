@@ -12,6 +12,16 @@ import { monit } from './monit.js';
 import { nagios } from './nagios.js';
 import type { Recogniser } from './types.js';
 import { zabbix } from './zabbix.js';
+import { cloudwatch } from './cloudwatch.js';
+import { fail2ban } from './fail2ban.js';
+import { gitlabCi } from './gitlab.js';
+import { healthchecks } from './healthchecks.js';
+import { mdadm } from './mdadm.js';
+import { netdata } from './netdata.js';
+import { sentry } from './sentry.js';
+import { smartd } from './smartd.js';
+import { uptimeKuma } from './uptime-kuma.js';
+import { ups } from './ups.js';
 
 export type { Recogniser, AlertFields, AlertItem, AlertState } from './types.js';
 
@@ -24,4 +34,14 @@ export const recognisers: readonly Recogniser[] = [
   monit,
   cron,
   jenkins,
+  gitlabCi,
+  netdata,
+  uptimeKuma,
+  healthchecks,
+  smartd,
+  mdadm,
+  fail2ban,
+  ups,
+  cloudwatch,
+  sentry,
 ];

@@ -27,7 +27,9 @@ export const zabbix: Recogniser = {
     const word = (subject?.[1] ?? '').split(' ')[0] ?? '';
     const status = (word !== '' ? word : pick(kv, 'trigger status')).toUpperCase();
     const title = pick(kv, 'problem name', 'trigger', 'event name') || (subject?.[2] ?? mail.subject);
-    const target = pick(kv, 'host', 'host name', 'hostname', 'host.name');
+    // Old item rows name the host inside the key: "(mail-02:vfs.fs.size[/var,pfree])".
+    const itemHost = lines.map((l) => /^1\.\s.*\(([^:()\s]+):[^()]*\)\s*:/.exec(l)?.[1]).find((h) => h !== undefined);
+    const target = pick(kv, 'host', 'host name', 'hostname', 'host.name') || (itemHost ?? '');
     const severity = pick(kv, 'severity', 'trigger severity');
     // Operational data, or the first of the old "Item values:" rows ("1. CPU load (web:system.cpu.load): 7.2").
     let value = pick(kv, 'operational data');

@@ -16,6 +16,8 @@ export interface RecordedRequest {
   json?: unknown;
   /** Parsed when the content type is a form. */
   form?: URLSearchParams;
+  /** The client's port: the same one across requests means the connection was kept alive. */
+  remotePort: number;
 }
 
 export interface FakeReply {
@@ -62,7 +64,7 @@ export class FakeProviderServer {
     const body = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.origin);
     const type = req.headers['content-type'] ?? '';
-    const recorded: RecordedRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+    const recorded: RecordedRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, remotePort: req.socket.remotePort ?? 0 };
     if (type.includes('json')) {
       try {
         recorded.json = JSON.parse(body);
