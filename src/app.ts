@@ -69,7 +69,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       reportingMta: config.smtp.hostname, from: config.bounces.from, aggregateMs: config.bounces.aggregate, validityMs: config.delivery.validity,
     }, config.redis.prefix);
     const tracker = new DeliveryTracker(status, (event) => notifier.onFinal(event), log.child({ component: 'delivery' }), {
-      receiptIdFormat: (name) => config.carriers[name]?.receiptIdFormat ?? 'auto',
+      receiptIdFormat: (name) => carrierOption(config, name, 'receiptIdFormat', 'auto'),
       holdUnmatchedMs: config.delivery.unmatchedReceiptHold,
       retryEveryMs: 500,
       receiptErrors: config.delivery.receiptErrors,
@@ -86,10 +86,10 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     const dispatch = createDispatcher(
       {
         route: createRouter(config.routes), carriers, status, metrics, log: log.child({ component: 'dispatch' }),
-        firstPartOnly: (name) => config.carriers[name]?.receiptFirstPartOnly ?? false,
+        firstPartOnly: (name) => carrierOption(config, name, 'receiptFirstPartOnly', false),
         breakers: new CircuitBreakers({ failures: config.failover.breakerFailures, cooldownMs: config.failover.breakerCooldown }),
         rateLimiter: new SharedRateLimiter(redis, config.redis.prefix),
-        sharedRate: (name) => config.carriers[name]?.maxPartsPerSecond ?? 0,
+        sharedRate: (name) => carrierOption(config, name, 'maxPartsPerSecond', 0),
         scheduleDeadline: followups.scheduleDeadline,
       },
       { from: config.sms.from, maxSegments: config.sms.maxSegments, transliterate: config.sms.transliterate, logContent: config.logging.content, ...(config.sms.truncationMarker !== undefined ? { truncationMarker: config.sms.truncationMarker } : {}) },
@@ -141,4 +141,10 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     await stopAll();
     throw error;
   }
+}
+
+/** A carrier option that not every carrier type has, with its default. */
+function carrierOption<K extends string, T>(config: Config, name: string, key: K, fallback: T): T {
+  const carrier = config.carriers[name] as Record<string, unknown> | undefined;
+  return (carrier?.[key] as T | undefined) ?? fallback;
 }
