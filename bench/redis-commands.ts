@@ -52,6 +52,36 @@ socketProto.write = function (chunk, ...rest) {
   return originalWrite.call(this, chunk, ...rest);
 };
 
+/** Keys under `<prefix>:*` and their MEMORY USAGE total, read in pipelined batches. */
+async function storedFootprint(prefix: string): Promise<{ keys: number; bytes: number; byKind: Map<string, number> }> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  let keys = 0;
+  let bytes = 0;
+  const byKind = new Map<string, number>();
+  // `sms:3f2a…-4915112345678` → `sms:*`: ids folded so that keys group by what they hold.
+  const kind = (key: string) => key.slice(prefix.length + 1).split(':').map((part) => (/\d{5,}|[0-9a-f]{12,}/.test(part) ? '*' : part)).join(':');
+  try {
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      const pipeline = redis.pipeline();
+      for (const key of batch) pipeline.memory('USAGE', key);
+      const results = (await pipeline.exec()) ?? [];
+      results.forEach(([, usage], i) => {
+        bytes += Number(usage ?? 0);
+        const k = kind(batch[i]!);
+        byKind.set(k, (byKind.get(k) ?? 0) + Number(usage ?? 0));
+      });
+      keys += batch.length;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return { keys, bytes, byKind };
+}
+
 const relay = await startRelay({ window: 50, concurrency: 100 });
 try {
   const set = messageSet(n);
@@ -61,6 +91,7 @@ try {
   await arrivals.wait(load.accepted, SMS_STALL_MS);
   counting = false;
   arrivals.close();
+  const stored = await storedFootprint(relay.prefix);
   const per = (value: number) => Math.round((value / Math.max(1, arrivals.delivered)) * 100) / 100;
   const total = [...commands.values()].reduce((a, b) => a + b, 0);
   process.stdout.write(`${JSON.stringify({
@@ -68,6 +99,9 @@ try {
     redis_commands_per_sms: per(total),
     redis_writes_per_sms: per(writes.redis.count), redis_bytes_per_sms: Math.round(per(writes.redis.bytes)),
     other_writes_per_sms: per(writes.other.count),
+    // What stays in Redis after delivery (completed jobs, status, id index, pending deadline jobs).
+    redis_keys_per_sms: per(stored.keys), redis_stored_bytes_per_sms: Math.round(per(stored.bytes)),
+    stored_bytes_per_sms_by_key: Object.fromEntries([...stored.byKind].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, b]) => [k, Math.round(per(b))])),
     by_command: Object.fromEntries([...commands].sort((a, b) => b[1] - a[1]).map(([name, count]) => [name, per(count)])),
   })}\n`);
 } finally {

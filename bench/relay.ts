@@ -16,22 +16,23 @@ import { profileRun } from './profile.js';
 import { percentile, perSecond, round, rssMb, RunMeter, smtpSide } from './stats.js';
 import { deleteKeys, redisCpuSeconds, startBare, startRelay, type RelayTarget } from './targets.js';
 
+/** A positive integer from the environment, or the fallback. */
 const env = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+  const value = Math.floor(Number(process.env[name]));
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 const list = (name: string, all: string[]) => (process.env[name] ? process.env[name].split(',').map((s) => s.trim()) : all);
 
-const N = env('BENCH_N', 5000) || 5000;
-const N_CONN = env('BENCH_N_CONN', 1000) || 1000;
-const RATE = env('BENCH_RATE', 200) || 200;
-const PACED_SECONDS = env('BENCH_PACED_S', 10) || 10;
+const N = env('BENCH_N', 5000);
+const N_CONN = env('BENCH_N_CONN', 1000);
+const RATE = env('BENCH_RATE', 200);
+const PACED_SECONDS = env('BENCH_PACED_S', 10);
 const SCENARIOS = list('BENCH_SCENARIOS', ['persistent', 'per-connection', 'paced']) as Scenario[];
 const TARGETS = list('BENCH_TARGETS', ['bare', 'relay']);
-const STAGES = env('BENCH_STAGES', 1) > 0;
-const TUNING = { window: env('BENCH_WINDOW', 50) || 50, concurrency: env('BENCH_CONCURRENCY', 100) || 100 };
+const STAGES = process.env.BENCH_STAGES !== '0';
+const TUNING = { window: env('BENCH_WINDOW', 50), concurrency: env('BENCH_CONCURRENCY', 100) };
 /** Whole-bench watchdog: a hung run must not hang `npm run bench`. */
-const HARD_LIMIT_MS = (env('BENCH_TIMEOUT_S', 240) || 240) * 1000;
+const HARD_LIMIT_MS = env('BENCH_TIMEOUT_S', 240) * 1000;
 /** The relay's Redis prefix while it runs, so the watchdog can still clean up. */
 let activePrefix: string | undefined;
 

@@ -70,6 +70,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     }, config.redis.prefix);
     const tracker = new DeliveryTracker(status, (event) => notifier.onFinal(event), log.child({ component: 'delivery' }), {
       receiptIdFormat: (name) => carrierOption(config, name, 'receiptIdFormat', 'auto'),
+      diagnosticType: (name) => config.carriers[name]?.type ?? 'smpp',
       holdUnmatchedMs: config.delivery.unmatchedReceiptHold,
       retryEveryMs: 500,
       receiptErrors: config.delivery.receiptErrors,

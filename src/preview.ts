@@ -1,16 +1,37 @@
 import type { Config } from './config/schema.js';
 import { parseMail } from './mail/parse.js';
-import { renderSmsText } from './render/index.js';
+import { renderOptionsFromConfig, renderSms, type AlertFields } from './render/index.js';
 import { buildSms } from './sms/index.js';
 import { toE164 } from './smtp/phone-number.js';
 
-/** The text `smtp2sms preview` prints: recipients, encoding, segment count and each segment. */
+/** The recogniser's fields, one per line, empty ones left out. */
+function fieldLines(fields: AlertFields): string[] {
+  const lines: string[] = [];
+  const add = (name: string, value: string | number | undefined): void => {
+    if (value !== undefined && value !== '') lines.push(`  ${name.padEnd(9)} ${value}`);
+  };
+  add('status', fields.status);
+  add('state', fields.state);
+  add('title', fields.title);
+  add('target', fields.target);
+  add('severity', fields.severity);
+  add('value', fields.value);
+  add('count', fields.count);
+  (fields.items ?? []).forEach((item, i) => add(i === 0 ? 'items' : '', `${item.target} ${item.value}`.trim()));
+  fields.extra.forEach((line, i) => add(i === 0 ? 'extra' : '', line));
+  return lines;
+}
+
+/**
+ * The text `smtp2sms preview` prints: recipients, how the mail was read (recogniser, confidence,
+ * fields), encoding, segment count and each segment.
+ */
 export async function previewMail(raw: Buffer, config: Config): Promise<string> {
   const mail = await parseMail(raw);
-  const text = renderSmsText(mail, { template: config.sms.template });
   const firstCarrier = config.carriers[config.routes[0]?.carriers[0] ?? ''];
   const concat = firstCarrier?.concat ?? 'udh8';
-  const sms = buildSms(text, {
+  const rendered = renderSms(mail, renderOptionsFromConfig(config, concat));
+  const sms = buildSms(rendered.text, {
     maxSegments: config.sms.maxSegments,
     concat,
     transliterate: config.sms.transliterate,
@@ -24,8 +45,15 @@ export async function previewMail(raw: Buffer, config: Config): Promise<string> 
       const number = toE164(a.slice(0, a.lastIndexOf('@')), config.sms.defaultRegion, config.sms.numberValidation);
       return number ? `${a} -> ${number}` : `${a} -> (not a valid phone number)`;
     });
+  const recogniser =
+    rendered.recogniser !== undefined
+      ? `${rendered.recogniser} (confidence ${(rendered.confidence ?? 0).toFixed(2)})`
+      : `none (generic condenser${config.render.condense ? '' : ' off'})`;
   const lines = [
     `recipients: ${recipients.length ? recipients.join(', ') : '(none in To:)'}`,
+    `recogniser: ${recogniser}`,
+    ...(rendered.fields !== undefined ? ['fields:', ...fieldLines(rendered.fields)] : []),
+    `template:   ${rendered.template}`,
     `encoding:   ${sms.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'} (data_coding ${sms.dataCoding}), ${sms.units} ${sms.encoding === 'gsm7' ? 'septets' : 'UTF-16 units'}`,
     `segments:   ${sms.segments.length}${sms.truncated ? ` (cut to sms.maxSegments=${config.sms.maxSegments})` : ''}`,
     ...sms.segments.map((s, i) => `[${i + 1}/${sms.segments.length}] ${s.text}`),

@@ -3,12 +3,16 @@ import { ConfigError } from '../errors.js';
 
 type Tree = Record<string, unknown>;
 
+/** Carrier keys that hold credentials (SMPP and the HTTP presets). */
+const CARRIER_SECRETS = ['password', 'authToken', 'apiKey', 'apiSecret', 'apiToken', 'signatureSecret', 'signingSecret'] as const;
+
 /**
  * Environment overrides, applied to the raw YAML before validation so their errors name the key.
  * Each secret can also come from a file (`<VAR>_FILE`), the Docker/Kubernetes secrets convention.
  *
  *   REDIS_URL, SMTP2SMS_SMTP_PORT, SMTP2SMS_HTTP_PORT
- *   SMTP2SMS_CARRIER_<NAME>_PASSWORD         password of carrier <name> (upper case, - as _)
+ *   SMTP2SMS_CARRIER_<NAME>_<SECRET>         a carrier secret: PASSWORD, AUTHTOKEN, APIKEY, APISECRET,
+ *                                            APITOKEN, SIGNATURESECRET, SIGNINGSECRET (name upper case, - as _)
  *   SMTP2SMS_SMTP_USER_<USERNAME>_PASSWORD   password of SMTP AUTH user <username>
  */
 export function applyEnvironment(config: Tree, env: NodeJS.ProcessEnv): Tree {
@@ -22,8 +26,11 @@ export function applyEnvironment(config: Tree, env: NodeJS.ProcessEnv): Tree {
   const carriers = config.carriers;
   if (isTree(carriers)) {
     for (const [name, carrier] of Object.entries(carriers)) {
-      const password = secret(env, `SMTP2SMS_CARRIER_${envName(name)}_PASSWORD`);
-      if (password !== undefined && isTree(carrier)) carrier.password = password;
+      if (!isTree(carrier)) continue;
+      for (const key of CARRIER_SECRETS) {
+        const value = secret(env, `SMTP2SMS_CARRIER_${envName(name)}_${envName(key)}`);
+        if (value !== undefined) carrier[key] = value;
+      }
     }
   }
   const users = isTree(config.smtp) && isTree(config.smtp.auth) ? config.smtp.auth.users : undefined;

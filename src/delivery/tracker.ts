@@ -26,6 +26,8 @@ export interface FinalEvent {
 
 export interface TrackerOptions {
   receiptIdFormat(carrier: string): ReceiptIdFormat;
+  /** The Diagnostic-Code type for a carrier's receipts: smpp, http. */
+  diagnosticType(carrier: string): string;
   /** How long a receipt that matches no submitted part is kept and retried. */
   holdUnmatchedMs: number;
   retryEveryMs: number;
@@ -94,7 +96,7 @@ export class DeliveryTracker {
     });
     this.log.info({ event: 'receipt.matched', jobId: found.jobId, part: found.part, carrier: receipt.carrier, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
     if (!record || !verdict.final) return true;
-    const diagnostic = `smpp; stat:${receipt.stat}${receipt.err !== undefined ? ` err:${receipt.err}` : ''}`;
+    const diagnostic = `${this.options.diagnosticType(receipt.carrier)}; stat:${receipt.stat}${receipt.err !== undefined ? ` err:${receipt.err}` : ''}`;
     if (verdict.outcome === 'permanent') {
       await this.finish(record, verdict.dsnStatus === '4.4.7' ? 'expired' : 'failed', { code: verdict.code, dsnStatus: verdict.dsnStatus, reason: verdict.reason, diagnostic });
     } else if (allExpectedPartsDelivered(record)) {

@@ -45,6 +45,26 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return { id: found.tx.txId, messageId: found.tx.messageId, sender: found.tx.sender, receivedAt: new Date(found.tx.receivedAt).toISOString(), recipients: found.recipients };
   });
 
+  // Carrier delivery webhooks. Signatures cover the exact bytes, so bodies stay raw Buffers here;
+  // some providers (Kannel, Vonage SMS API, MessageBird) call back with GET.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_request, body, done) => done(null, body));
+    scope.route<{ Params: { carrier: string } }>({
+      method: ['GET', 'POST'],
+      url: '/webhooks/:carrier',
+      handler: async (request, reply) => {
+        const carrier = deps.carriers.get(request.params.carrier);
+        if (!carrier?.handleWebhook) return reply.code(404).send({ error: 'no such carrier' });
+        const result = await carrier.handleWebhook({
+          method: request.method, url: request.url, headers: request.headers,
+          rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        });
+        return reply.code(result.status).send(result.body ?? '');
+      },
+    });
+  });
+
   return app;
 }
 

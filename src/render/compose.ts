@@ -79,11 +79,21 @@ export function arrangeDetails(head: string, details: readonly string[], budget:
     });
     return { first, shortened, rest, weight };
   };
+  const full = select(false);
+  const short = compact ? select(true) : undefined;
+  // The most important detail fits in no form: it leads anyway and runs over into the next
+  // segment, rather than being pushed back by lesser ones that happen to be short.
+  const top = unique[0]!;
+  const leads = (s: { first: string[] } | undefined): boolean => s?.first[0] !== undefined && isFormOf(s.first[0], top);
+  if (!leads(full) && !leads(short)) return unique;
   // Log lines: whichever of "full lines" and "short forms" brings more of the top details into
   // the first segment.
-  const full = select(false);
-  const chosen = compact ? [full, select(true)].reduce((a, b) => (b.weight > a.weight ? b : a)) : full;
+  const chosen = short !== undefined && short.weight > full.weight ? short : full;
   return [...chosen.first, ...chosen.rest, ...chosen.shortened];
+}
+
+function isFormOf(form: string, detail: string): boolean {
+  return form === detail || shortForms(detail).includes(form);
 }
 
 /** Fills `template` for `fields`; details are joined and cut by the encoder's truncation. */

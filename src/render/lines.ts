@@ -69,6 +69,9 @@ export function shortForms(line: string): string[] {
   if (parts.length >= 3 && /^[\w./-]{1,24}$/.test(parts[0] ?? '') && last.length >= 8 && /\p{L}{3}/u.test(last)) {
     add(`${parts[0]}: ${last}`);
   }
+  // Timestamps help a log reader, not an SMS reader: "104: 2026-11-23 03:02:45 ERROR: …".
+  const untimed = line.replace(/\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?(Z|[+-]\d{2}:?\d{2})?\s*/g, '');
+  if (untimed !== line) add(untimed);
   const advice = / [-–—] |! |; /.exec(line);
   if (advice !== null && advice.index > 15) add(line.slice(0, advice.index));
   const tail = /\([^()]{1,40}\)[.!]?$/.exec(line);

@@ -3,6 +3,8 @@
  * knows the mail's family supplies fields laid out by the family template (or the operator's
  * `render.templates` entry); any other mail goes through `sms.template` with a condensed body.
  */
+import { isFooterLine } from '../mail/cleanup/boilerplate.js';
+import { rewriteUrls, type UrlMode } from '../mail/cleanup/urls.js';
 import type { ParsedMail } from '../mail/parse.js';
 import { SmsBudget } from './budget.js';
 import { composeAlert } from './compose.js';
@@ -79,7 +81,7 @@ export function renderSms(
   if (choice !== undefined) {
     let fields: AlertFields | undefined;
     try {
-      fields = choice.recogniser.extract(mail);
+      fields = tidyFields(choice.recogniser.extract(mail), resolved.urls);
     } catch {
       fields = undefined; // falls through to the plain path
     }
@@ -102,6 +104,21 @@ export function renderSms(
     }
   }
   return { text: preferGsm(fillTemplate(tokens, values)), template: resolved.template };
+}
+
+/**
+ * The URL policy and footer rule apply to recognised details too: a tool's "Details: <link>" or
+ * "Unsubscribe: <link>" line is not worth an SMS character.
+ */
+function tidyFields(fields: AlertFields, urls: UrlMode): AlertFields {
+  const tidy = (text: string): string => rewriteUrls(text, urls).text;
+  const extra = fields.extra
+    .filter((line) => !isFooterLine(line))
+    .map((line) => ({ line, text: tidy(line) }))
+    // A line that was only a label for its link ("Details: https://…") goes with it.
+    .filter(({ line, text }) => text === line || !/^[\p{L} ]{0,25}:?$/u.test(text))
+    .map(({ text }) => text);
+  return { ...fields, value: tidy(fields.value), extra };
 }
 
 /** Renders `mail` as one line of SMS text (see `renderSms`). */

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedMail } from '../../src/mail/index.js';
 import {
+  chooseRecogniser,
+  DEFAULT_FAMILY_TEMPLATE,
   DEFAULT_TEMPLATE,
   parseTemplate,
   recognisers,
   renderSmsText,
+  type AlertFields,
   type Recogniser,
 } from '../../src/render/index.js';
+
+const DEFAULT_OPTIONS = { template: DEFAULT_TEMPLATE };
 
 const mail = (fields: Partial<ParsedMail> = {}): ParsedMail => ({
   messageId: undefined,
@@ -18,14 +23,20 @@ const mail = (fields: Partial<ParsedMail> = {}): ParsedMail => ({
   ...fields,
 });
 
+/** The template alone: no recognisers, no clean-up, as before the renderer learnt families. */
+const plain = { recognisers: false, condense: false } as const;
 const render = (template: string, fields: Partial<ParsedMail> = {}): string =>
-  renderSmsText(mail(fields), { template });
+  renderSmsText(mail(fields), { template, ...plain });
 
 describe('renderSmsText: the default template', () => {
   it('is "{subject}: {text}" with the body joined onto one line', () => {
     expect(DEFAULT_TEMPLATE).toBe('{subject}: {text}');
-    expect(renderSmsText(mail())).toBe('Disk full: Host: app-01 Used: 97%');
-    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE })).toBe('Disk full: Host: app-01 Used: 97%');
+    expect(render(DEFAULT_TEMPLATE)).toBe('Disk full: Host: app-01 Used: 97%');
+  });
+
+  it('condenses the body of an unrecognised mail by default, lines kept apart', () => {
+    expect(renderSmsText(mail())).toBe('Disk full: Host: app-01; Used: 97%');
+    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE })).toBe('Disk full: Host: app-01; Used: 97%');
   });
 
   it('gives just the text when the subject is empty', () => {
@@ -38,6 +49,7 @@ describe('renderSmsText: the default template', () => {
 
   it('gives an empty string when both are empty', () => {
     expect(render(DEFAULT_TEMPLATE, { subject: '', text: '' })).toBe('');
+    expect(renderSmsText(mail({ subject: '', text: '' }))).toBe('');
   });
 
   it('treats whitespace-only values as empty', () => {
@@ -107,43 +119,67 @@ describe('renderSmsText: placeholders and separators', () => {
 });
 
 describe('renderSmsText: recognisers', () => {
-  const recogniser = (name: string, confidence: number, fields: Record<string, string>): Recogniser => ({
+  const fields = (partial: Partial<AlertFields>): AlertFields => ({
+    status: '', title: '', target: '', severity: '', value: '', count: undefined, extra: [], ...partial,
+  });
+  const recogniser = (name: string, confidence: number, found: Partial<AlertFields>, template?: string): Recogniser => ({
     name,
     matches: () => confidence,
-    extract: () => fields,
-  });
-  const template = '{status} {host}: {subject}';
-
-  it('starts with an empty list, so every mail renders plain', () => {
-    expect(recognisers).toEqual([]);
-    expect(renderSmsText(mail(), { template })).toBe('{status} {host}: Disk full');
+    extract: () => fields(found),
+    ...(template !== undefined ? { template } : {}),
   });
 
-  it('adds the fields of a recogniser at or above 0.5 confidence as placeholders', () => {
-    const zabbix = recogniser('zabbix', 0.5, { status: 'PROBLEM', host: 'app-01' });
-    expect(renderSmsText(mail(), { template }, [zabbix])).toBe('PROBLEM app-01: Disk full');
+  it('has one recogniser per family, each with a name and a layout', () => {
+    const names = recognisers.map((r) => r.name);
+    for (const family of ['alertmanager', 'grafana', 'zabbix', 'nagios', 'icinga2', 'monit', 'cron', 'jenkins', 'gitlab-ci',
+      'netdata', 'uptime-kuma', 'healthchecks', 'smartd', 'mdadm', 'fail2ban', 'ups', 'cloudwatch', 'sentry']) {
+      expect(names).toContain(family);
+    }
+    expect(new Set(names).size).toBe(names.length);
+    for (const r of recognisers) expect(r.template).toMatch(/\{(status|title|target)\}/);
+  });
+
+  it('lays out the fields of a recogniser at or above 0.5 confidence with its template', () => {
+    const zabbix = recogniser('z', 0.5, { status: 'PROBLEM', target: 'app-01', title: 'Disk full' }, '{status} {target}: {title}');
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, [zabbix])).toBe('PROBLEM app-01: Disk full');
+  });
+
+  it('falls back to the family layout when a recogniser names none', () => {
+    const r = recogniser('r', 0.9, { status: 'DOWN', target: 'sw-01', value: 'lost 100%', extra: ['10.0.0.1'] });
+    expect(DEFAULT_FAMILY_TEMPLATE).toContain('{extra}');
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, [r])).toBe('DOWN sw-01: lost 100%; 10.0.0.1');
   });
 
   it('ignores recognisers below 0.5', () => {
-    const unsure = recogniser('unsure', 0.49, { status: 'X', host: 'Y' });
-    expect(renderSmsText(mail(), { template }, [unsure])).toBe('{status} {host}: Disk full');
+    const unsure = recogniser('unsure', 0.49, { status: 'X' }, '{status}');
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, [unsure])).toBe('Disk full: Host: app-01; Used: 97%');
   });
 
   it('uses the most confident recogniser, the first one on a tie', () => {
     const list = [
-      recogniser('a', 0.6, { status: 'A' }),
-      recogniser('b', 0.9, { status: 'B' }),
-      recogniser('c', 0.9, { status: 'C' }),
+      recogniser('a', 0.6, { status: 'A' }, '{status}'),
+      recogniser('b', 0.9, { status: 'B' }, '{status}'),
+      recogniser('c', 0.9, { status: 'C' }, '{status}'),
     ];
-    expect(renderSmsText(mail(), { template: '{status}' }, list)).toBe('B');
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, list)).toBe('B');
+    expect(chooseRecogniser(mail(), list)).toMatchObject({ confidence: 0.9, recogniser: { name: 'b' } });
   });
 
-  it('lets a recogniser replace the text with a condensed one', () => {
-    const condenser = recogniser('condenser', 1, { text: 'app-01 97%' });
-    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE }, [condenser])).toBe('Disk full: app-01 97%');
+  it('takes the operator template for the family, or "*" for all, over the built-in one', () => {
+    const r = recogniser('zabbix', 1, { status: 'PROBLEM', title: 'Disk full', target: 'app-01', value: '97%' }, '{title}');
+    const templates = { zabbix: '{status} {title} {target} {value}' };
+    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE, templates }, [r])).toBe('PROBLEM Disk full app-01 97%');
+    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE, templates: { '*': '{target}! {subject}' } }, [r])).toBe(
+      'app-01! Disk full',
+    );
   });
 
-  it('renders plain when a recogniser throws', () => {
+  it('lets a recogniser add placeholders or replace subject, text and from', () => {
+    const r = recogniser('r', 1, { fields: { text: 'app-01 97%', host: 'app-01' } }, '{subject} {text} {host}');
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, [r])).toBe('Disk full app-01 97% app-01');
+  });
+
+  it('renders through the generic path when a recogniser throws', () => {
     const broken: Recogniser = {
       name: 'broken',
       matches: () => 1,
@@ -152,14 +188,17 @@ describe('renderSmsText: recognisers', () => {
       },
     };
     const brokenMatch: Recogniser = { ...broken, matches: () => { throw new Error('bug'); } };
-    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE }, [broken])).toBe('Disk full: Host: app-01 Used: 97%');
-    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE }, [brokenMatch])).toBe(
-      'Disk full: Host: app-01 Used: 97%',
-    );
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, [broken])).toBe('Disk full: Host: app-01; Used: 97%');
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, [brokenMatch])).toBe('Disk full: Host: app-01; Used: 97%');
   });
 
   it('drops separators around an empty recogniser field too', () => {
-    const partial = recogniser('partial', 0.8, { status: '', host: 'app-01' });
-    expect(renderSmsText(mail(), { template: '{status} | {host}: {subject}' }, [partial])).toBe('app-01: Disk full');
+    const partial = recogniser('partial', 0.8, { status: '', target: 'app-01' }, '{status} | {target}: {subject}');
+    expect(renderSmsText(mail(), DEFAULT_OPTIONS, [partial])).toBe('app-01: Disk full');
+  });
+
+  it('is switched off by render.recognisers: false', () => {
+    const r = recogniser('r', 1, { status: 'X' }, '{status}');
+    expect(renderSmsText(mail(), { template: DEFAULT_TEMPLATE, recognisers: false }, [r])).toBe('Disk full: Host: app-01; Used: 97%');
   });
 });

@@ -13,17 +13,15 @@ export function parsePath(path: string): Step[] {
   const cached = cache.get(path);
   if (cached) return cached;
   const steps: Step[] = [];
-  const re = /([^.[\]]+)|\[(\d+|\*)\]|\./g;
+  // A key, then any number of [n] / [*], then "." and the next key: `a.b[0][*].c`.
+  const re = /([^.[\]]+)((?:\[(?:\d+|\*)\])*)(\.|$)/y;
   let match: RegExpExecArray | null;
-  let consumed = 0;
-  while ((match = re.exec(path)) !== null) {
-    if (match.index !== consumed) throw new Error(`bad path "${path}" at ${consumed}`);
-    consumed = re.lastIndex;
-    if (match[1] !== undefined) steps.push({ key: match[1] });
-    else if (match[2] === '*') steps.push({ all: true });
-    else if (match[2] !== undefined) steps.push({ index: Number(match[2]) });
+  while (re.lastIndex < path.length && (match = re.exec(path)) !== null) {
+    steps.push({ key: match[1]! });
+    for (const index of match[2]!.matchAll(/\[(\d+|\*)\]/g)) steps.push(index[1] === '*' ? { all: true } : { index: Number(index[1]) });
+    if (match[3] === '.' && re.lastIndex === path.length) break;
   }
-  if (consumed !== path.length || steps.length === 0) throw new Error(`bad path "${path}"`);
+  if (path === '' || re.lastIndex !== path.length || path.endsWith('.')) throw new Error(`bad path "${path}"`);
   if (cache.size > 1000) cache.clear();
   cache.set(path, steps);
   return steps;

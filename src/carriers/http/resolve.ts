@@ -10,6 +10,7 @@ import { MESSAGE_PLACEHOLDERS } from './request.js';
 import { ResolveError } from './resolve-error.js';
 import type { HttpCarrierConfig } from './schema.js';
 import type { HttpCarrierSpec, WebhookSpec, WebhookVerifySpec } from './spec.js';
+import { ed25519PublicKey } from './verify/token-providers.js';
 import { placeholders, renderText, templateStrings, TemplateError, type TemplateValues } from './template.js';
 
 const ALL_2XX = Array.from({ length: 100 }, (_, i) => 200 + i);
@@ -58,6 +59,11 @@ function resolveWebhook(config: HttpCarrierConfig, base: PresetSpec['webhook']):
   const secret = { twilio: config.authToken, plivo: config.authToken, vonage: config.signatureSecret, messagebird: config.signingSecret, token: w.token, telnyx: undefined }[type];
   if (type === 'telnyx') {
     if (!config.publicKey) throw new ResolveError(['publicKey'], 'needed to verify telnyx webhooks');
+    try {
+      ed25519PublicKey(config.publicKey);
+    } catch (err) {
+      throw new ResolveError(['publicKey'], `not an Ed25519 public key: ${(err as Error).message}`);
+    }
     verify.publicKey = config.publicKey;
   } else if (!secret) {
     const key = { twilio: 'authToken', plivo: 'authToken', vonage: 'signatureSecret', messagebird: 'signingSecret', token: 'webhook.token' }[type];

@@ -10,7 +10,7 @@ import type { Recogniser } from './types.js';
 import { bodyLines, fields, pick, senderAddress } from './util.js';
 
 const SUBJECT = /^(ALARM|OK|INSUFFICIENT_DATA):\s*"(.+)"\s+in\s+(.+)$/;
-const CROSSED = /\[(-?[\d.]+(?:E[-+]?\d+)?)\s*\([^)]*\)[^\]]*\]\s+was\s+(.{1,80}?the threshold \([^)]*\))/i;
+const CROSSED = /\[(-?[\d.]+(?:E[-+]?\d+)?)\s*\([^)]*\)[^\]]*\]\s+(?:was|were)\s+(.{1,80}?the threshold \([^)]*\))/i;
 
 export const cloudwatch: Recogniser = {
   name: 'cloudwatch',

@@ -27,15 +27,16 @@ export const healthchecks: Recogniser = {
     const status = (subject?.[1] ?? gone?.[2] ?? '').toUpperCase();
     const title = gone?.[1] ?? subject?.[2] ?? '';
     const value = pick(kv, 'last ping type');
-    const extra = [pick(kv, 'last ping'), pick(kv, 'project'), pick(kv, 'schedule', 'period')];
-    // The last ping body (often the job's stderr), up to the signature.
+    // The last ping body (often the job's stderr) says why; then when and where it ran.
+    const extra: string[] = [];
     const bodyAt = lines.findIndex((l) => /^Last Ping Body:$/i.test(l));
     if (bodyAt >= 0) {
       for (const line of lines.slice(bodyAt + 1)) {
-        if (/^(-{2,}|Projects Overview:)$/.test(line)) break;
-        if (line !== '') extra.push(line);
+        if (line === '--' || /^Projects Overview:$/i.test(line)) break;
+        if (line !== '' && !/^-{3,}$/.test(line)) extra.push(line);
       }
     }
+    extra.push(pick(kv, 'last ping'), pick(kv, 'project'), pick(kv, 'schedule', 'period'));
     return fields({ status, title, value, extra, state: status === 'UP' ? 'recovery' : 'problem' });
   },
 };

@@ -27,7 +27,7 @@ export function infobip(c: PresetInput): PresetSpec {
         fields: {
           messages: [{
             destinations: [{ to: '{to_digits}' }],
-            from: '{from}',
+            from: '{from_digits}',
             text: '{text}',
             notifyUrl: '{webhook_url}',
             notifyContentType: 'application/json',

@@ -1,0 +1,77 @@
+/**
+ * The decision as one Redis script, so concurrent intakes for the same number see one
+ * consistent order of dedup, cap and burst counting. Keys are passed in (never built inside),
+ * values are strings; the result is {action, reason, flushAt}.
+ *
+ * KEYS: 1 dedup marker, 2 last text sent for the alert, 3 problem-sent marker for the alert,
+ *       4 burst counter, 5 held list, 6 due set, 7 hourly sent counter, 8 hourly suppressed
+ *       counter, 9 held sequence
+ * ARGV: 1 now, 2 text hash, 3 has alert key (1|0), 4 state, 5 dedup ms, 6 burst ms,
+ *       7 burst limit, 8 hourly cap, 9 end of this hour, 10 held JSON (without seq),
+ *       11 burst due member, 12 cap due member, 13 marker ttl ms
+ */
+export const DECIDE_SCRIPT = `
+local now = tonumber(ARGV[1])
+local hash = ARGV[2]
+local hasKey = ARGV[3] == '1'
+local state = ARGV[4]
+local dedupMs = tonumber(ARGV[5])
+local burstMs = tonumber(ARGV[6])
+local burstLimit = tonumber(ARGV[7])
+local cap = tonumber(ARGV[8])
+local hourEnd = tonumber(ARGV[9])
+local markerMs = tonumber(ARGV[13])
+local hourTtl = hourEnd - now + 3600000
+
+local function recordSent()
+  redis.call('SET', KEYS[1], '1', 'PX', dedupMs)
+  if hasKey then
+    redis.call('SET', KEYS[2], hash, 'PX', markerMs)
+    if state == 'problem' then redis.call('SET', KEYS[3], '1', 'PX', markerMs) end
+    if state == 'recovery' then redis.call('DEL', KEYS[3]) end
+  end
+  redis.call('INCR', KEYS[7])
+  redis.call('PEXPIRE', KEYS[7], hourTtl)
+end
+
+-- A recovery of a problem this number was told about always goes out.
+if state == 'recovery' and hasKey and redis.call('EXISTS', KEYS[3]) == 1 then
+  recordSent()
+  return {'send', 'recovery', '0'}
+end
+
+-- The same text again, with nothing else said about this alert in between.
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if (not hasKey) or redis.call('GET', KEYS[2]) == hash then
+    return {'suppress', 'duplicate', '0'}
+  end
+end
+
+if cap > 0 and tonumber(redis.call('GET', KEYS[7]) or '0') >= cap then
+  local n = redis.call('INCR', KEYS[8])
+  redis.call('PEXPIRE', KEYS[8], hourTtl)
+  if n == 1 then redis.call('ZADD', KEYS[6], hourEnd, ARGV[12]) end
+  return {'suppress', 'cap', '0'}
+end
+
+if burstLimit > 0 then
+  local n = redis.call('INCR', KEYS[4])
+  if n == 1 then redis.call('PEXPIRE', KEYS[4], burstMs) end
+  if n > burstLimit then
+    local seq = redis.call('INCR', KEYS[9])
+    redis.call('PEXPIRE', KEYS[9], markerMs)
+    redis.call('RPUSH', KEYS[5], seq .. '|' .. ARGV[10])
+    redis.call('PEXPIRE', KEYS[5], markerMs)
+    redis.call('SET', KEYS[1], '1', 'PX', dedupMs)
+    local ttl = redis.call('PTTL', KEYS[4])
+    if ttl < 0 then ttl = burstMs end
+    local flushAt = now + ttl
+    redis.call('ZADD', KEYS[6], 'NX', flushAt, ARGV[11])
+    local due = redis.call('ZSCORE', KEYS[6], ARGV[11])
+    return {'defer', 'burst', tostring(due or flushAt)}
+  end
+end
+
+recordSent()
+return {'send', 'new', '0'}
+`;

@@ -1,0 +1,219 @@
+/**
+ * Storm control per phone number, in Redis so that every relay process shares it:
+ *
+ * - dedup: the same text to the same number within `dedupWindow` is suppressed (unless
+ *   something else was said about the same alert in between);
+ * - bursts: past `burstLimit` SMS within `burstWindow`, messages are held in Redis and sent
+ *   later as one summary ("+7 more alerts: …"); held messages survive a restart;
+ * - cap: past `hourlyCap` SMS in a clock hour, messages are suppressed and counted, and one
+ *   report ("12 more SMS suppressed") goes out when the hour ends;
+ * - a recovery for an alert whose problem this number was sent is never suppressed or held.
+ *
+ * The intake calls `decide` before enqueueing; a timer calls `flushDue` to send what is due.
+ * No I/O until a method is called.
+ */
+import type { Redis } from 'ioredis';
+import { burstMember, capMember, digest, HOUR_MS, parseMember, StormKeys } from './keys.js';
+import { DECIDE_SCRIPT } from './script.js';
+import { burstSummaryText, capReportText } from './summary.js';
+import type {
+  HeldMessage,
+  StormConfig,
+  StormCounters,
+  StormDecision,
+  StormMeta,
+  StormNumberStatus,
+  StormReason,
+  StormSummary,
+} from './types.js';
+
+/** How long alert markers (problem sent, last text) and held lists live without activity. */
+export const MARKER_TTL_MS = 24 * HOUR_MS;
+/** Most held messages one summary takes; the rest wait for the next flush. */
+export const MAX_SUMMARY_ITEMS = 200;
+/** Lock on one due entry while it is being sent, longer than a queue add takes. */
+const FLUSH_LOCK_MS = 30_000;
+
+export interface StormOptions {
+  /** Key prefix (config `redis.prefix`). */
+  prefix: string;
+  now?: () => number;
+  /** Called for every decision, e.g. to count it in Prometheus. */
+  onDecision?: (decision: StormDecision, number: string) => void;
+}
+
+export class StormControl {
+  private readonly keys: StormKeys;
+  private readonly now: () => number;
+  private readonly totals: StormCounters = {
+    sent: 0, recoveries: 0, duplicates: 0, capped: 0, deferred: 0, burstSummaries: 0, capReports: 0,
+  };
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly config: StormConfig,
+    private readonly options: StormOptions,
+  ) {
+    this.keys = new StormKeys(options.prefix);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Whether to send `text` to `number` now, suppress it, or hold it for a summary. */
+  async decide(number: string, text: string, meta: StormMeta = {}): Promise<StormDecision> {
+    if (!this.config.enabled) return this.count({ action: 'send', reason: 'disabled' }, number);
+    const now = this.now();
+    const hour = Math.floor(now / HOUR_MS);
+    const textHash = digest(text);
+    const alertHash = digest(meta.alertKey ?? '');
+    const state = meta.state ?? 'info';
+    const held = JSON.stringify({ text, state, alertKey: meta.alertKey, messageId: meta.messageId, at: now });
+    const result = (await this.redis.eval(
+      DECIDE_SCRIPT,
+      9,
+      this.keys.dedup(number, textHash),
+      this.keys.lastSent(number, alertHash),
+      this.keys.problemSent(number, alertHash),
+      this.keys.burst(number),
+      this.keys.held(number),
+      this.keys.due(),
+      this.keys.sent(number, hour),
+      this.keys.suppressed(number, hour),
+      this.keys.heldSeq(number),
+      String(now),
+      textHash,
+      meta.alertKey !== undefined && meta.alertKey !== '' ? '1' : '0',
+      state,
+      String(this.config.dedupWindow),
+      String(this.config.burstWindow),
+      String(this.config.burstLimit),
+      String(this.config.hourlyCap),
+      String((hour + 1) * HOUR_MS),
+      held,
+      burstMember(number),
+      capMember(number, hour),
+      String(MARKER_TTL_MS),
+    )) as [string, string, string];
+    const [action, reason, flushAt] = result;
+    const decision: StormDecision = { action: action as StormDecision['action'], reason: reason as StormReason };
+    if (decision.action === 'defer') decision.flushAt = Number(flushAt);
+    return this.count(decision, number);
+  }
+
+  private count(decision: StormDecision, number: string): StormDecision {
+    if (decision.reason === 'recovery') this.totals.recoveries++;
+    if (decision.action === 'send') this.totals.sent++;
+    else if (decision.reason === 'duplicate') this.totals.duplicates++;
+    else if (decision.reason === 'cap') this.totals.capped++;
+    else if (decision.action === 'defer') this.totals.deferred++;
+    this.options.onDecision?.(decision, number);
+    return decision;
+  }
+
+  /**
+   * Sends every summary that is due through `send` (which must enqueue the SMS and resolve only
+   * once it is stored). Held messages are removed only after `send` resolves; if it throws they
+   * stay and the next call tries again with the same summary id. Returns how many were sent;
+   * rejects with the first failure after trying every due entry.
+   */
+  async flushDue(send: (summary: StormSummary) => Promise<void>, limit = 100): Promise<number> {
+    const now = this.now();
+    const members = await this.redis.zrangebyscore(this.keys.due(), '-inf', String(now), 'LIMIT', 0, limit);
+    let sent = 0;
+    let failure: unknown;
+    for (const member of members) {
+      const lock = this.keys.lock(member);
+      if ((await this.redis.set(lock, '1', 'PX', FLUSH_LOCK_MS, 'NX')) !== 'OK') continue;
+      try {
+        if (await this.flushOne(member, send)) sent++;
+      } catch (err) {
+        // One number's failed summary must not hold back the others; it is retried next time.
+        failure ??= err;
+      } finally {
+        await this.redis.del(lock);
+      }
+    }
+    if (failure !== undefined) throw failure;
+    return sent;
+  }
+
+  private async flushOne(member: string, send: (summary: StormSummary) => Promise<void>): Promise<boolean> {
+    const parsed = parseMember(member);
+    if (parsed === undefined) {
+      await this.redis.zrem(this.keys.due(), member);
+      return false;
+    }
+    const { number } = parsed;
+    if (parsed.kind === 'cap') {
+      const key = this.keys.suppressed(number, parsed.hour);
+      const count = Number((await this.redis.get(key)) ?? 0);
+      if (count > 0) {
+        const text = capReportText(this.config.capTemplate, count, this.config.hourlyCap);
+        await send({ id: `storm-cap-${number}-${parsed.hour}`, number, kind: 'cap', text, count, held: [] });
+        this.totals.capReports++;
+      }
+      await this.redis.multi().del(key).zrem(this.keys.due(), member).exec();
+      return count > 0;
+    }
+    const heldKey = this.keys.held(number);
+    const raw = await this.redis.lrange(heldKey, 0, MAX_SUMMARY_ITEMS - 1);
+    const held = raw.flatMap((entry) => parseHeld(entry));
+    if (held.length === 0) {
+      await this.redis.zrem(this.keys.due(), member);
+      return false;
+    }
+    const text = burstSummaryText(this.config.summaryTemplate, held);
+    await send({ id: `storm-burst-${number}-${held[0]!.seq}`, number, kind: 'burst', text, count: held.length, held });
+    this.totals.burstSummaries++;
+    const now = this.now();
+    const hour = Math.floor(now / HOUR_MS);
+    const tx = this.redis.multi().ltrim(heldKey, raw.length, -1).zrem(this.keys.due(), member);
+    // The summary told the number about these problems: their recoveries must get through.
+    for (const h of held) {
+      if (h.alertKey === undefined || h.alertKey === '') continue;
+      const alertHash = digest(h.alertKey);
+      if (h.state === 'problem') tx.set(this.keys.problemSent(number, alertHash), '1', 'PX', MARKER_TTL_MS);
+      if (h.state === 'recovery') tx.del(this.keys.problemSent(number, alertHash));
+    }
+    tx.incr(this.keys.sent(number, hour)).pexpire(this.keys.sent(number, hour), 2 * HOUR_MS);
+    await tx.exec();
+    // Messages held while this summary was being sent wait for the next one.
+    if ((await this.redis.llen(heldKey)) > 0) {
+      await this.redis.zadd(this.keys.due(), 'NX', now + this.config.burstWindow, member);
+    }
+    return true;
+  }
+
+  /** Per-number state, for the status API. */
+  async status(number: string): Promise<StormNumberStatus> {
+    const hour = Math.floor(this.now() / HOUR_MS);
+    const [burst, held, sent, suppressed] = await Promise.all([
+      this.redis.get(this.keys.burst(number)),
+      this.redis.llen(this.keys.held(number)),
+      this.redis.get(this.keys.sent(number, hour)),
+      this.redis.get(this.keys.suppressed(number, hour)),
+    ]);
+    return {
+      burstCount: Number(burst ?? 0),
+      held,
+      sentThisHour: Number(sent ?? 0),
+      suppressedThisHour: Number(suppressed ?? 0),
+    };
+  }
+
+  /** Totals since this instance started. */
+  counters(): Readonly<StormCounters> {
+    return { ...this.totals };
+  }
+}
+
+function parseHeld(entry: string): HeldMessage[] {
+  const bar = entry.indexOf('|');
+  if (bar < 0) return [];
+  try {
+    const data = JSON.parse(entry.slice(bar + 1)) as Omit<HeldMessage, 'seq'>;
+    if (typeof data.text !== 'string') return [];
+    return [{ ...data, seq: Number(entry.slice(0, bar)) }];
+  } catch {
+    return [];
+  }
+}
