@@ -12,6 +12,7 @@ import { Smtp2SmsError } from './errors.js';
 import { createHttpServer, listenHttp } from './http/server.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createDispatcher } from './pipeline/dispatch.js';
+import { DeadlinePoller } from './pipeline/deadlines.js';
 import { createFollowups, type FollowupData } from './pipeline/followups.js';
 import { createIntake } from './pipeline/intake.js';
 import { SmsQueue } from './queue/sms-queue.js';
@@ -36,7 +37,18 @@ export interface RunningApp {
  * Wires the stages from a validated config and starts them. Nothing here runs at import time;
  * stop() takes everything down in reverse order.
  */
-export async function startApp(config: Config, log: Logger): Promise<RunningApp> {
+export interface AppRoles {
+  /** Accept mail over SMTP (ingest). */
+  smtp: boolean;
+  /** Bind carriers, run the queue worker, track receipts and send DSNs (dispatch). */
+  worker: boolean;
+}
+
+/**
+ * Roles let one machine run ingest and dispatch as separate processes on separate cores, sharing
+ * Redis; by default one process does both.
+ */
+export async function startApp(config: Config, log: Logger, roles: AppRoles = { smtp: true, worker: true }): Promise<RunningApp> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, 'error while stopping'));
@@ -76,10 +88,15 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       receiptErrors: config.delivery.receiptErrors,
     });
     stops.push(async () => tracker.stop());
-    followups.start(tracker, notifier);
+    if (roles.worker) {
+      followups.start(tracker, notifier);
+      const deadlines = new DeadlinePoller(status, tracker, log.child({ component: 'deadlines' }), 500);
+      deadlines.start();
+      stops.push(async () => deadlines.stop());
+    }
 
     const carriers = createCarriers(config.carriers, { logger: log.child({ component: 'carrier' }), smppClassifier: new SmppStatusClassifier(config.delivery.smppStatus) });
-    for (const carrier of carriers.values()) {
+    for (const carrier of roles.worker ? carriers.values() : []) {
       carrier.onReceipt((receipt) => void tracker.handleReceipt(receipt));
       await carrier.start();
       stops.push(() => carrier.stop());
@@ -91,44 +108,48 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
         breakers: new CircuitBreakers({ failures: config.failover.breakerFailures, cooldownMs: config.failover.breakerCooldown }),
         rateLimiter: new SharedRateLimiter(redis, config.redis.prefix),
         sharedRate: (name) => carrierOption(config, name, 'maxPartsPerSecond', 0),
-        scheduleDeadline: followups.scheduleDeadline,
       },
       { from: config.sms.from, maxSegments: config.sms.maxSegments, transliterate: config.sms.transliterate, logContent: config.logging.content, ...(config.sms.truncationMarker !== undefined ? { truncationMarker: config.sms.truncationMarker } : {}) },
     );
-    const worker = new SmsWorker(
-      {
-        redisUrl: config.redis.url, prefix: config.redis.prefix, concurrency: config.queue.concurrency,
-        backoff: { initialMs: config.queue.backoff.initial, maxMs: config.queue.backoff.max },
-        lockDurationMs: slowestCarrierMs(config.carriers),
-      },
-      {
-        process: dispatch,
-        onFinalFailure: async (job, error) => {
-          const code = error instanceof Smtp2SmsError ? error.code : 'ERROR';
-          const details = (error as { details?: { dsnStatus?: string; diagnostic?: string } }).details ?? {};
-          metrics.smsFinalFailures.inc({ code });
-          await tracker.finalizeFailure(job.id, code === 'EXPIRED' ? 'expired' : 'failed', {
-            code, reason: error.message,
-            dsnStatus: details.dsnStatus ?? (code === 'EXPIRED' ? '4.4.7' : '5.0.0'),
-            ...(details.diagnostic ? { diagnostic: details.diagnostic } : {}),
-          });
+    if (roles.worker) {
+      const worker = new SmsWorker(
+        {
+          redisUrl: config.redis.url, prefix: config.redis.prefix, concurrency: config.queue.concurrency,
+          backoff: { initialMs: config.queue.backoff.initial, maxMs: config.queue.backoff.max },
+          lockDurationMs: slowestCarrierMs(config.carriers),
         },
-        onWorkerError: (err) => log.error({ event: 'queue.worker_error', err: err.message }, 'queue worker error'),
-      },
-    );
-    // Stopped before the carriers (stops run in reverse), so in-flight submissions can finish.
-    stops.push(() => worker.close());
-    worker.start();
+        {
+          process: dispatch,
+          onFinalFailure: async (job, error) => {
+            const code = error instanceof Smtp2SmsError ? error.code : 'ERROR';
+            const details = (error as { details?: { dsnStatus?: string; diagnostic?: string } }).details ?? {};
+            metrics.smsFinalFailures.inc({ code });
+            await tracker.finalizeFailure(job.id, code === 'EXPIRED' ? 'expired' : 'failed', {
+              code, reason: error.message,
+              dsnStatus: details.dsnStatus ?? (code === 'EXPIRED' ? '4.4.7' : '5.0.0'),
+              ...(details.diagnostic ? { diagnostic: details.diagnostic } : {}),
+            });
+          },
+          onWorkerError: (err) => log.error({ event: 'queue.worker_error', err: err.message }, 'queue worker error'),
+        },
+      );
+      // Stopped before the carriers (stops run in reverse), so in-flight submissions can finish.
+      stops.push(() => worker.close());
+      worker.start();
+    }
 
     const intake = createIntake(
       { queue, status, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice },
       { template: config.sms.template, validityMs: config.delivery.validity, delayNoticeMs: config.delivery.delayNotice, logContent: config.logging.content },
     );
-    const tls = config.smtp.tls ? await loadTlsMaterial(config.smtp.tls, config.smtp.hostname) : undefined;
-    const smtp = new SmtpListener(smtpListenerOptions(config, tls), intake, log.child({ component: 'smtp' }), metrics);
-    const smtpPort = await smtp.listen();
-    stops.push(() => smtp.close());
-    log.info({ event: 'smtp.listening', host: config.smtp.host, port: smtpPort, starttls: Boolean(tls), domains: config.smtp.domains }, 'SMTP listening');
+    let smtpPort = 0;
+    if (roles.smtp) {
+      const tls = config.smtp.tls ? await loadTlsMaterial(config.smtp.tls, config.smtp.hostname) : undefined;
+      const smtp = new SmtpListener(smtpListenerOptions(config, tls), intake, log.child({ component: 'smtp' }), metrics);
+      smtpPort = await smtp.listen();
+      stops.push(() => smtp.close());
+      log.info({ event: 'smtp.listening', host: config.smtp.host, port: smtpPort, starttls: Boolean(tls), domains: config.smtp.domains }, 'SMTP listening');
+    }
 
     let httpPort: number | undefined;
     if (config.http.enabled) {

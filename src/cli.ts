@@ -13,7 +13,9 @@ import { SmscSimulator } from './smsc/index.js';
 const USAGE = `usage: smtp2sms <command> [options]
 
 commands:
-  start [--config FILE]                 run the relay (SMTP in, SMS out)
+  start [--config FILE] [--role R]      run the relay (SMTP in, SMS out); R = all (default),
+                                        smtp (ingest only) or worker (dispatch only), to run
+                                        ingest and dispatch as separate processes on one Redis
   preview FILE.eml|- [--config FILE]    show the SMS a mail would become
   smsc [--port N] [--host ADDR]         run the built-in SMSC simulator (SMPP 3.4 server)
   check-config [--config FILE]          validate and print the resolved config, secrets masked
@@ -28,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string', short: 'c' },
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,7 +72,9 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const config = loadConfigFile(configFile);
       const log = createLogger(config.logging.level);
-      const app = await startApp(config, log);
+      const role = values.role ?? 'all';
+      if (!['all', 'smtp', 'worker'].includes(role)) throw new UsageError(`--role: "${role}" is not one of all, smtp, worker`);
+      const app = await startApp(config, log, { smtp: role !== 'worker', worker: role !== 'smtp' });
       await untilSignal();
       log.info({ event: 'shutdown' }, 'shutting down');
       await app.stop();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { canonicalId } from './carrier-ids.js';
+import { defineStatusScripts, type StatusScripts } from './status-scripts.js';
 import { toRecipientStatus, type PartStatus, type RecipientStatus, type TransactionRecord } from './status-types.js';
 
 export type { MessageState, PartStatus, RecipientStatus, TransactionRecord } from './status-types.js';
@@ -11,7 +12,14 @@ const KEEP_SECONDS = 7 * 86_400;
  * field group per SMS part), and an index from each carrier message id to its recipient and part.
  */
 export class StatusStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly redis: Redis & StatusScripts;
+
+  constructor(redis: Redis, private readonly prefix: string) {
+    this.redis = defineStatusScripts(redis);
+  }
+
+  /** Submitted recipients by the time their final receipt is due (score: epoch ms). */
+  get deadlinesKey(): string { return `${this.prefix}:deadlines`; }
 
   private txKey(txId: string) { return `${this.prefix}:tx:${txId}`; }
   private rcptKey(jobId: string) { return `${this.prefix}:rcpt:${jobId}`; }
@@ -49,13 +57,17 @@ export class StatusStore {
     await multi.expire(this.rcptKey(jobId), KEEP_SECONDS).exec();
   }
 
-  /** Submitted: the carrier's id per part, indexed for receipt lookup. */
-  async recordSubmitted(jobId: string, fields: { route: string; carrier: string; partIds: string[]; attempts: number; expectedParts: number }): Promise<void> {
+  /**
+   * Submitted: the carrier's id per part, indexed for receipt lookup, and a deadline by which a
+   * final receipt must have come. One round trip.
+   */
+  async recordSubmitted(jobId: string, fields: { route: string; carrier: string; partIds: string[]; attempts: number; expectedParts: number; deadline: number }): Promise<void> {
     const key = this.rcptKey(jobId);
     const multi = this.redis.multi();
+    const now = String(Date.now());
     const flat: Record<string, string> = {
       route: fields.route, carrier: fields.carrier, attempts: String(fields.attempts), parts: String(fields.partIds.length),
-      expectedParts: String(fields.expectedParts), submittedAt: String(Date.now()), updatedAt: String(Date.now()),
+      expectedParts: String(fields.expectedParts), submittedAt: now, updatedAt: now,
     };
     fields.partIds.forEach((id, i) => {
       flat[`part:${i}:id`] = id;
@@ -63,11 +75,21 @@ export class StatusStore {
     });
     multi.hset(key, flat);
     // Only move forward: a receipt that raced ahead may have made the state final already.
-    multi.hsetnx(key, 'finalState', '');
+    (multi as unknown as StatusScripts).s2sMarkSubmitted(key);
+    multi.zadd(this.deadlinesKey, fields.deadline, jobId);
     await multi.exec();
-    await this.redis.eval(
-      "if redis.call('HGET', KEYS[1], 'finalState') == '' then redis.call('HSET', KEYS[1], 'state', 'submitted') end return 1", 1, key,
-    );
+  }
+
+  /**
+   * Claims up to `limit` recipients whose deadline has passed, for `leaseMs`: each goes to one
+   * caller, and comes back if that caller dies before finishing (finalize or releaseDeadline).
+   */
+  claimDueDeadlines(now: number, leaseMs = 60_000, limit = 200): Promise<string[]> {
+    return this.redis.s2sClaimDue(this.deadlinesKey, now, now + leaseMs, limit);
+  }
+
+  async releaseDeadline(jobId: string): Promise<void> {
+    await this.redis.zrem(this.deadlinesKey, jobId);
   }
 
   /** Which recipient and part a carrier message id belongs to, trying each candidate form. */
@@ -95,16 +117,11 @@ export class StatusStore {
    * validity deadline, the worker) got there first, so exactly one DSN is ever considered.
    */
   async finalize(jobId: string, state: 'delivered' | 'failed' | 'expired', details: { code: string; reason: string; dsnStatus: string; diagnostic?: string }): Promise<boolean> {
-    const key = this.rcptKey(jobId);
-    const won = await this.redis.eval(
-      "local f = redis.call('HGET', KEYS[1], 'finalState') if f and f ~= '' then return 0 end redis.call('HSET', KEYS[1], 'finalState', ARGV[1]) return 1",
-      1, key, state,
-    );
-    if (won !== 1) return false;
-    const fields: Record<string, string> = { state, code: details.code, reason: details.reason, dsnStatus: details.dsnStatus, finalAt: String(Date.now()), updatedAt: String(Date.now()) };
-    if (details.diagnostic) fields.diagnostic = details.diagnostic;
-    await this.redis.multi().hset(key, fields).expire(key, KEEP_SECONDS).exec();
-    return true;
+    const now = String(Date.now());
+    const fields = ['code', details.code, 'reason', details.reason, 'dsnStatus', details.dsnStatus, 'finalAt', now, 'updatedAt', now];
+    if (details.diagnostic) fields.push('diagnostic', details.diagnostic);
+    const won = await this.redis.s2sFinalize(this.rcptKey(jobId), this.deadlinesKey, state, jobId, ...fields);
+    return won === 1;
   }
 
   async markDsn(jobId: string, kind: string): Promise<void> {

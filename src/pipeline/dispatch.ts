@@ -30,8 +30,6 @@ export interface DispatchDeps {
   sharedRate(carrier: string): number;
   /** Receipts for the first part only: then that part alone decides the outcome. */
   firstPartOnly(carrier: string): boolean;
-  /** The message expires if no final receipt arrives by `at` (epoch ms). */
-  scheduleDeadline(jobId: string, at: number): Promise<void>;
 }
 
 /**
@@ -116,8 +114,8 @@ async function succeeded(deps: DispatchDeps, job: SmsJob, route: Route, carrier:
   deps.metrics.submitLatency.observe({ carrier: carrier.name }, (Date.now() - job.data.receivedAt) / 1000);
   if (sms.truncated) deps.metrics.smsTruncated.inc();
   const expectedParts = deps.firstPartOnly(carrier.name) ? 1 : result.partIds.length;
-  await deps.status.recordSubmitted(job.id, { route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts });
-  await deps.scheduleDeadline(job.id, job.data.expiresAt);
+  // The message expires if no final receipt has come by the end of its validity.
+  await deps.status.recordSubmitted(job.id, { route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts, deadline: job.data.expiresAt });
   log.info(
     { event: 'sms.submitted', carrier: carrier.name, encoding: sms.encoding, parts: sms.segments.length, truncated: sms.truncated, partIds: result.partIds, ...(options.logContent ? { text: sms.text } : {}) },
     'accepted by carrier',

@@ -4,11 +4,10 @@ import type { StatusStore } from '../delivery/status-store.js';
 import type { DeliveryTracker } from '../delivery/tracker.js';
 import type { Task, TaskQueue } from '../queue/task-queue.js';
 
-/** Work that happens later than a submission, kept in Redis so a restart loses none of it. */
-export type FollowupData = DsnTaskData | { jobId: string } | { jobIds: string[] };
+/** Work that happens later than a submission (delay notices, DSNs), kept in Redis so a restart loses none of it. */
+export type FollowupData = DsnTaskData | { jobIds: string[] };
 
 export interface Followups {
-  scheduleDeadline(jobId: string, at: number): Promise<void>;
   scheduleDelayNotice(jobIds: string[], at: number): Promise<void>;
   scheduleDsn(data: DsnTaskData, id: string, delayMs: number): Promise<void>;
   start(tracker: DeliveryTracker, notifier: BounceNotifier): void;
@@ -16,25 +15,12 @@ export interface Followups {
 
 export function createFollowups(queue: TaskQueue<FollowupData>, status: StatusStore, log: Logger): Followups {
   return {
-    scheduleDeadline: (jobId, at) => queue.add('deadline', `deadline-${jobId}`, { jobId }, at - Date.now()),
     scheduleDelayNotice: (jobIds, at) => queue.add('delay', `delay-${jobIds[0]}-${jobIds.length}`, { jobIds }, at - Date.now()),
     scheduleDsn: (data, id, delayMs) => queue.add('dsn', id, data, delayMs),
     start(tracker, notifier) {
       queue.start(
         async (task: Task<FollowupData>) => {
           switch (task.name) {
-            case 'deadline': {
-              const { jobId } = task.data as { jobId: string };
-              const record = await status.getRecipient(jobId);
-              if (!record || record.finalState) return;
-              const pending = record.parts.filter((p) => p.state !== 'delivered').length;
-              await tracker.finalizeFailure(jobId, 'expired', {
-                code: 'EXPIRED',
-                dsnStatus: '4.4.7',
-                reason: `no final delivery report within the validity period (${pending} of ${record.parts.length} part(s) unconfirmed)`,
-              });
-              return;
-            }
             case 'delay':
               for (const jobId of (task.data as { jobIds: string[] }).jobIds) await notifier.onDelayCheck(jobId);
               return;

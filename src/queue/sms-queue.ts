@@ -53,7 +53,9 @@ export class SmsQueue {
         removeOnFail: { age: this.keepCompletedSeconds * 7 },
       },
     }));
-    await this.withTimeout(this.queue.addBulk(bulk), 'store the message');
+    // addBulk builds an ioredis pipeline per call; most alert mail has one recipient.
+    const single = bulk.length === 1 ? bulk[0] : undefined;
+    await this.withTimeout<unknown>(single ? this.queue.add(single.name, single.data, single.opts) : this.queue.addBulk(bulk), 'store the message');
   }
 
   async ping(): Promise<void> {

@@ -4,6 +4,7 @@
  * `render.templates` entry); any other mail goes through `sms.template` with a condensed body.
  */
 import { isFooterLine } from '../mail/cleanup/boilerplate.js';
+import { isLinkLabel } from '../mail/cleanup/index.js';
 import { rewriteUrls, type UrlMode } from '../mail/cleanup/urls.js';
 import type { ParsedMail } from '../mail/parse.js';
 import { SmsBudget } from './budget.js';
@@ -116,7 +117,7 @@ function tidyFields(fields: AlertFields, urls: UrlMode): AlertFields {
     .filter((line) => !isFooterLine(line))
     .map((line) => ({ line, text: tidy(line) }))
     // A line that was only a label for its link ("Details: https://…") goes with it.
-    .filter(({ line, text }) => text === line || !/^[\p{L} ]{0,25}:?$/u.test(text))
+    .filter(({ line, text }) => text === line || (text !== '' && !isLinkLabel(line, text)))
     .map(({ text }) => text);
   return { ...fields, value: tidy(fields.value), extra };
 }

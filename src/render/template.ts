@@ -47,10 +47,42 @@ export function fillTemplate(tokens: readonly TemplateToken[], values: ReadonlyM
     if (value === undefined) return { kind: 'literal', text: token.raw };
     return { kind: 'value', text: foldLine(value) };
   });
+  mergeGaps(parts);
   parts.forEach((part, i) => {
     if (part.kind === 'value' && part.text === '') dropSeparator(parts, i);
   });
   return foldLine(parts.map((part) => part.text).join(''));
+}
+
+/**
+ * Between two filled values, a run of empty values and separator-only literals becomes one
+ * separator: the first that says more than a space. With "{target} {title} {severity}: {value}"
+ * and title and severity empty, "sw-01: lost 100%" keeps its colon.
+ */
+function mergeGaps(parts: Part[]): void {
+  let i = 0;
+  while (i < parts.length) {
+    const start = parts[i];
+    const prev = parts[i - 1];
+    if (start?.kind !== 'literal' || prev?.kind !== 'value' || prev.text === '' || !SEPARATORS_ONLY.test(start.text)) {
+      i++;
+      continue;
+    }
+    // Walk over (empty value, separator literal) pairs.
+    let j = i;
+    while (parts[j + 1]?.kind === 'value' && parts[j + 1]!.text === '' && parts[j + 2]?.kind === 'literal' && SEPARATORS_ONLY.test(parts[j + 2]!.text)) {
+      j += 2;
+    }
+    const next = parts[j + 1];
+    if (j > i && next?.kind === 'value' && next.text !== '') {
+      const literals = parts.slice(i, j + 1).filter((p) => p.kind === 'literal');
+      const strong = literals.find((p) => /[^\s]/.test(p.text)) ?? literals[0]!;
+      const text = strong.text;
+      for (const p of literals) p.text = '';
+      start.text = text;
+    }
+    i = j + 1;
+  }
 }
 
 /**

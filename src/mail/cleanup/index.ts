@@ -67,7 +67,7 @@ function topMessage(lines: string[], check: () => void): string[] {
   let current = lines;
   for (let depth = 0; depth < 4; depth++) {
     check();
-    const quote = findQuoteStart(current);
+    const quote = findQuoteStart(current, check);
     const above = quote === undefined ? current : current.slice(0, quote.index);
     if (hasContent(above)) return dropQuotedLines(above);
     if (quote === undefined) return dropQuotedLines(current);
@@ -157,12 +157,19 @@ function applyUrlPolicy(lines: string[], mode: UrlMode): string[] {
     const { text, changed } = rewriteUrls(line, mode);
     removed += changed;
     // A line that was a label for its link ("Build URL https://…", "URL: …") goes with it.
-    if (changed > 0 && (text === '' || (text.length <= 25 && !/\d/.test(text) && /^[\p{L} ]+:?$/u.test(text)))) continue;
+    if (changed > 0 && (text === '' || isLinkLabel(line, text))) continue;
     out.push(text);
   }
   // Default drop "unless the URL is the only content": keep the original then.
   if (removed > 0 && !out.some((line) => line.trim() !== '')) return lines;
   return out;
+}
+
+/** "Details: <link>" or "Build URL <link>": a few words that only introduced a trailing link. */
+export function isLinkLabel(line: string, rest: string): boolean {
+  const lastWord = /\S+$/.exec(line)?.[0] ?? '';
+  if (!hasUrl(lastWord) && !/^\(?\s*$/.test(rest)) return false;
+  return rest.length <= 30 && !/\d/.test(rest) && /^[\p{L} ]{1,30}:?$/u.test(rest) && (rest.endsWith(':') || rest.split(' ').length <= 3);
 }
 
 /** Joins lines back, trimming blank lines at the ends and collapsing runs of them. */

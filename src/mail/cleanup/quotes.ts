@@ -19,6 +19,15 @@ const BEGIN_FORWARD = /^(begin forwarded message|anfang der weitergeleiteten nac
 
 // Gmail / Apple / Thunderbird attribution lines, English and a few common locales.
 const ON_WROTE = /^(on|am|le|el|op|il|den|dnia)\s.{4,300}(wrote|schrieb|a écrit|escribió|schreef|ha scritto|skrev|napisał)\s?:$/i;
+// German, French, Spanish, Italian, Dutch put the verb before the name: "Am … schrieb X <x@y>:".
+// Checked with plain string searches, not a backtracking pattern.
+const VERB_FIRST_START = /^(am|le|el|il|op)\s/i;
+const VERBS_BEFORE_NAME = [' schrieb ', ' a écrit ', ' escribió ', ' ha scritto ', ' schreef '];
+function isVerbFirstAttribution(line: string): boolean {
+  if (!VERB_FIRST_START.test(line) || !line.endsWith(':')) return false;
+  const lower = line.toLowerCase();
+  return VERBS_BEFORE_NAME.some((verb) => lower.includes(verb));
+}
 const WROTE_END = /(wrote|schrieb|a écrit|escribió|schreef|ha scritto|skrev|napisał)\s?:$/i;
 const ON_START = /^(on|am|le|el|op|il|den|dnia)\s/i;
 
@@ -48,8 +57,9 @@ function outlookBlockEnd(lines: readonly string[], i: number): number {
 }
 
 /** The first quote header in `lines`, or undefined. */
-export function findQuoteStart(lines: readonly string[]): QuoteStart | undefined {
+export function findQuoteStart(lines: readonly string[], check: () => void = () => undefined): QuoteStart | undefined {
   for (let i = 0; i < lines.length; i++) {
+    if ((i & 255) === 0) check();
     const line = lines[i] ?? '';
     if (line === '') continue;
     if (SEPARATOR.test(line) || BEGIN_FORWARD.test(line)) {
@@ -59,7 +69,7 @@ export function findQuoteStart(lines: readonly string[]): QuoteStart | undefined
     }
     const end = outlookBlockEnd(lines, i);
     if (end > 0) return { index: i, bodyIndex: end, marker: 'outlook' };
-    if (line.length <= 400 && ON_WROTE.test(line)) return { index: i, bodyIndex: i + 1, marker: 'attribution' };
+    if (line.length <= 400 && (ON_WROTE.test(line) || isVerbFirstAttribution(line))) return { index: i, bodyIndex: i + 1, marker: 'attribution' };
     // Gmail wraps a long attribution: "On Mon, ... at 4:14 AM Jane Miller <" / "jane@x> wrote:".
     const next = lines[i + 1] ?? '';
     if (line.length <= 300 && next.length <= 300 && ON_START.test(line) && WROTE_END.test(next)) {

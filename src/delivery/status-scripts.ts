@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Lua scripts the status store runs inside its MULTI blocks (EVALSHA after the first use), so a
+ * state change is one round trip and can never move a final recipient backwards.
+ */
+const SCRIPTS = {
+  /** KEYS[1] recipient hash. Sets state=submitted unless a final state was recorded already. */
+  s2sMarkSubmitted: {
+    numberOfKeys: 1,
+    lua: "local f = redis.call('HGET', KEYS[1], 'finalState') if (not f) or f == '' then redis.call('HSET', KEYS[1], 'state', 'submitted') end return 1",
+  },
+  /**
+   * KEYS[1] recipient hash, KEYS[2] deadline set; ARGV[1] final state, ARGV[2] job id, then
+   * field/value pairs. Returns 1 for the one caller that made the outcome final, 0 otherwise.
+   */
+  s2sFinalize: {
+    numberOfKeys: 2,
+    lua: `local f = redis.call('HGET', KEYS[1], 'finalState')
+if f and f ~= '' then return 0 end
+redis.call('HSET', KEYS[1], 'finalState', ARGV[1], 'state', ARGV[1])
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1`,
+  },
+  /**
+   * KEYS[1] deadline set; ARGV[1] now, ARGV[2] lease end, ARGV[3] limit. Claims due members by
+   * pushing their score to the lease end: a poller that dies mid-way leaves them to be claimed again.
+   */
+  s2sClaimDue: {
+    numberOfKeys: 1,
+    lua: `local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, m in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], m) end
+return due`,
+  },
+} as const;
+
+export interface StatusScripts {
+  s2sMarkSubmitted(key: string): Promise<number>;
+  s2sFinalize(key: string, deadlines: string, state: string, jobId: string, ...fields: string[]): Promise<number>;
+  s2sClaimDue(deadlines: string, now: number, leaseEnd: number, limit: number): Promise<string[]>;
+}
+
+export function defineStatusScripts(redis: Redis): Redis & StatusScripts {
+  for (const [name, script] of Object.entries(SCRIPTS)) {
+    if (!(name in redis)) redis.defineCommand(name, script);
+  }
+  return redis as Redis & StatusScripts;
+}

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { StatusStore } from '../delivery/status-store.js';
+import type { DeliveryTracker } from '../delivery/tracker.js';
+
+/**
+ * Expires submitted messages whose final receipt has not come by the end of their validity.
+ * Deadlines live in one Redis sorted set written with the submission (no job per message); any
+ * relay process may poll it, and a claim is a lease, so a crash mid-way loses no deadline.
+ */
+export class DeadlinePoller {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly status: StatusStore,
+    private readonly tracker: DeliveryTracker,
+    private readonly log: Logger,
+    private readonly everyMs = 1_000,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.poll(), this.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async poll(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (const jobId of await this.status.claimDueDeadlines(Date.now())) await this.expire(jobId);
+    } catch (err) {
+      this.log.warn({ event: 'deadline.poll_failed', err: (err as Error).message }, 'could not check deadlines; will retry');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async expire(jobId: string): Promise<void> {
+    const record = await this.status.getRecipient(jobId);
+    if (!record || record.finalState) {
+      await this.status.releaseDeadline(jobId);
+      return;
+    }
+    const pending = record.parts.filter((p) => p.state !== 'delivered').length;
+    await this.tracker.finalizeFailure(jobId, 'expired', {
+      code: 'EXPIRED',
+      dsnStatus: '4.4.7',
+      reason: `no final delivery report within the validity period (${pending} of ${record.parts.length} part(s) unconfirmed)`,
+    });
+    await this.status.releaseDeadline(jobId);
+  }
+}
