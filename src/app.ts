@@ -66,7 +66,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     redis.on('error', () => undefined);
     stops.push(async () => void redis.disconnect());
     const status = new StatusStore(redis, config.redis.prefix);
-    const queue = new SmsQueue({ redisUrl: config.redis.url, prefix: config.redis.prefix });
+    const queue = new SmsQueue({ redisUrl: config.redis.url, prefix: config.redis.prefix, attempts: config.queue.attempts });
     stops.push(() => queue.close());
     const followupQueue = new TaskQueue<FollowupData>({
       redisUrl: config.redis.url, prefix: config.redis.prefix, name: 'followups', concurrency: 10, attempts: 200,
@@ -105,6 +105,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       {
         route: createRouter(config.routes), carriers, status, metrics, log: log.child({ component: 'dispatch' }),
         firstPartOnly: (name) => carrierOption(config, name, 'receiptFirstPartOnly', false),
+        expectsReceipts: (name) => expectsReceipts(config, name),
         breakers: new CircuitBreakers({ failures: config.failover.breakerFailures, cooldownMs: config.failover.breakerCooldown }),
         rateLimiter: new SharedRateLimiter(redis, config.redis.prefix),
         sharedRate: (name) => carrierOption(config, name, 'maxPartsPerSecond', 0),
@@ -153,7 +154,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
 
     let httpPort: number | undefined;
     if (config.http.enabled) {
-      const http = createHttpServer({ status, metrics, carriers, redisPing: () => queue.ping() });
+      const http = createHttpServer({ status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker });
       httpPort = await listenHttp(http, config.http.host, config.http.port);
       stops.push(() => http.close());
       log.info({ event: 'http.listening', host: config.http.host, port: httpPort }, 'HTTP API listening');
@@ -169,4 +170,14 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
 function carrierOption<K extends string, T>(config: Config, name: string, key: K, fallback: T): T {
   const carrier = config.carriers[name] as Record<string, unknown> | undefined;
   return (carrier?.[key] as T | undefined) ?? fallback;
+}
+
+/** Receipts come back on a transceiver bind or to an HTTP carrier's webhook, unless told otherwise. */
+function expectsReceipts(config: Config, name: string): boolean {
+  const carrier = config.carriers[name];
+  if (!carrier) return true;
+  const explicit = carrierOption<'receipts', boolean | undefined>(config, name, 'receipts', undefined);
+  if (explicit !== undefined) return explicit;
+  if (carrier.type === 'smpp') return carrier.bindMode === 'transceiver';
+  return carrierOption<'webhook', unknown>(config, name, 'webhook', undefined) !== undefined;
 }

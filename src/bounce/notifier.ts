@@ -56,7 +56,7 @@ export class BounceNotifier {
     if (!tx || !record) return;
     const kind = dsnKindFor(outcome, tx.sender, record.notify);
     if (!kind) {
-      this.log.info({ event: 'dsn.not_requested', jobId, txId, outcome, notify: record.notify, nullSender: tx.sender === '' }, 'no DSN for this outcome');
+      this.log.debug({ event: 'dsn.not_requested', jobId, txId, outcome, notify: record.notify, nullSender: tx.sender === '' }, 'no DSN for this outcome');
       return;
     }
     const key = this.pendingKey(txId, kind);

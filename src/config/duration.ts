@@ -21,3 +21,6 @@ export const duration = z.union([z.string(), z.number()]).transform((value, ctx)
   }
   return ms;
 });
+
+/** A duration that must be above zero (timeouts, intervals). */
+export const positiveDuration = duration.refine((ms) => ms > 0, 'must be longer than 0');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { httpCarrierSchema } from '../carriers/http/schema.js';
 import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
-import { duration } from './duration.js';
+import { duration, positiveDuration } from './duration.js';
 
 /**
  * The whole configuration contract in one schema. Every option has a default so that
@@ -46,9 +46,9 @@ const smppCarrierSchema = z.strictObject({
   tls: z.boolean().default(false),
   bindMode: z.enum(['transceiver', 'transmitter']).default('transceiver'),
   window: z.number().int().min(1).max(1000).default(10),
-  responseTimeout: duration.default(10_000),
-  enquireLinkInterval: duration.default(30_000),
-  reconnect: z.strictObject({ initial: duration.default(1_000), max: duration.default(60_000) }).default({ initial: 1_000, max: 60_000 }),
+  responseTimeout: positiveDuration.default(10_000),
+  enquireLinkInterval: positiveDuration.default(30_000),
+  reconnect: z.strictObject({ initial: positiveDuration.default(1_000), max: positiveDuration.default(60_000) }).default({ initial: 1_000, max: 60_000 }),
   throughputPerSecond: z.number().min(0).default(0),
   gsmDataCoding: z.number().int().min(0).max(255).default(0),
   concat: concat.default('udh8'),
@@ -61,6 +61,11 @@ const smppCarrierSchema = z.strictObject({
   receiptFirstPartOnly: z.boolean().default(false),
   /** SMS parts per second across every relay process sharing this Redis (0 = no limit). */
   maxPartsPerSecond: z.number().min(0).default(0),
+  /**
+   * Whether final receipts come back. Without them a submitted message is not expired at the end
+   * of its validity (there is nothing to wait for). Default: true when bound as transceiver.
+   */
+  receipts: z.boolean().optional(),
 });
 
 export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema, httpCarrierSchema]);
@@ -113,7 +118,7 @@ export const configSchema = z.strictObject({
     /** A receipt that matches no submitted part yet is kept and retried this long. */
     unmatchedReceiptHold: duration.default(60_000),
     smppStatus: z.record(z.string(), smppStatusOverride).default({}),
-    receiptErrors: z.record(z.string().regex(/^\d{1,3}$/), z.strictObject({
+    receiptErrors: z.record(z.string().regex(/^\d{3}$/, 'receipt err codes have three digits: quote them, e.g. "034"'), z.strictObject({
       dsnStatus: z.string().regex(/^[245]\.\d{1,3}\.\d{1,3}$/),
       subject: z.enum(['number', 'message', 'carrier']).optional(),
       description: z.string().optional(),

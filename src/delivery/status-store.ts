@@ -61,7 +61,7 @@ export class StatusStore {
    * Submitted: the carrier's id per part, indexed for receipt lookup, and a deadline by which a
    * final receipt must have come. One round trip.
    */
-  async recordSubmitted(jobId: string, fields: { route: string; carrier: string; partIds: string[]; attempts: number; expectedParts: number; deadline: number }): Promise<void> {
+  async recordSubmitted(jobId: string, fields: { route: string; carrier: string; partIds: string[]; attempts: number; expectedParts: number; deadline?: number }): Promise<void> {
     const key = this.rcptKey(jobId);
     const multi = this.redis.multi();
     const now = String(Date.now());
@@ -76,7 +76,7 @@ export class StatusStore {
     multi.hset(key, flat);
     // Only move forward: a receipt that raced ahead may have made the state final already.
     (multi as unknown as StatusScripts).s2sMarkSubmitted(key);
-    multi.zadd(this.deadlinesKey, fields.deadline, jobId);
+    if (fields.deadline !== undefined) multi.zadd(this.deadlinesKey, fields.deadline, jobId);
     await multi.exec();
   }
 

@@ -9,6 +9,8 @@ export interface HttpDeps {
   metrics: Metrics;
   carriers: Map<string, Carrier>;
   redisPing(): Promise<void>;
+  /** False in an ingest-only process (`--role smtp`), which binds no carriers. */
+  carriersRequired?: boolean;
 }
 
 /** Health, readiness, Prometheus metrics and the message status API. */
@@ -18,14 +20,14 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    const carriers = [...deps.carriers.values()].map((c) => c.health());
+    const carriers = deps.carriersRequired === false ? [] : [...deps.carriers.values()].map((c) => c.health());
     let redis = 'ok';
     try {
       await deps.redisPing();
     } catch (err) {
       redis = (err as Error).message;
     }
-    const ready = redis === 'ok' && carriers.some((c) => c.up);
+    const ready = redis === 'ok' && (deps.carriersRequired === false || carriers.some((c) => c.up));
     for (const c of carriers) deps.metrics.carrierUp.set({ carrier: c.name, type: c.type }, c.up ? 1 : 0);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', redis, carriers });
   });

@@ -30,6 +30,8 @@ export interface DispatchDeps {
   sharedRate(carrier: string): number;
   /** Receipts for the first part only: then that part alone decides the outcome. */
   firstPartOnly(carrier: string): boolean;
+  /** Whether final receipts come back from this carrier at all. */
+  expectsReceipts(carrier: string): boolean;
 }
 
 /**
@@ -49,7 +51,8 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
     const route = deps.route(data.number);
     if (!route) throw new MessageError('NO_ROUTE', `no route matches ${data.number}`, true);
     const candidates = route.carriers.map((name) => deps.carriers.get(name)).filter((c): c is Carrier => c !== undefined);
-    // A carrier that is down or whose circuit is open is tried last, not never: it may be the only one.
+    // A carrier that reports itself down is tried last, not never: it may be the only one.
+    // (A carrier whose circuit is open is skipped until its cool-down ends.)
     const ordered = [...candidates.filter((c) => c.health().up), ...candidates.filter((c) => !c.health().up)];
 
     let lastError: Smtp2SmsError | undefined;
@@ -114,8 +117,12 @@ async function succeeded(deps: DispatchDeps, job: SmsJob, route: Route, carrier:
   deps.metrics.submitLatency.observe({ carrier: carrier.name }, (Date.now() - job.data.receivedAt) / 1000);
   if (sms.truncated) deps.metrics.smsTruncated.inc();
   const expectedParts = deps.firstPartOnly(carrier.name) ? 1 : result.partIds.length;
-  // The message expires if no final receipt has come by the end of its validity.
-  await deps.status.recordSubmitted(job.id, { route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts, deadline: job.data.expiresAt });
+  // The message expires if no final receipt has come by the end of its validity; without
+  // receipts there is nothing to wait for, and acceptance is all that will ever be known.
+  await deps.status.recordSubmitted(job.id, {
+    route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts,
+    ...(deps.expectsReceipts(carrier.name) ? { deadline: job.data.expiresAt } : {}),
+  });
   log.info(
     { event: 'sms.submitted', carrier: carrier.name, encoding: sms.encoding, parts: sms.segments.length, truncated: sms.truncated, partIds: result.partIds, ...(options.logContent ? { text: sms.text } : {}) },
     'accepted by carrier',

@@ -12,6 +12,8 @@ export interface SmsQueueOptions {
   timeoutMs?: number;
   /** How long completed jobs are kept: a resend with the same Message-ID within it sends nothing. */
   keepCompletedMs?: number;
+  /** Tries per message before it fails for good (the validity period usually ends it first). */
+  attempts?: number;
 }
 
 /**
@@ -23,10 +25,12 @@ export class SmsQueue {
   private readonly queue: Queue<SmsJobData>;
   private readonly timeoutMs: number;
   private readonly keepCompletedSeconds: number;
+  private readonly attempts: number;
 
   constructor(options: SmsQueueOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.keepCompletedSeconds = Math.ceil((options.keepCompletedMs ?? 86_400_000) / 1000);
+    this.attempts = options.attempts ?? 50;
     this.connection = new Redis(options.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -47,7 +51,7 @@ export class SmsQueue {
       data,
       opts: {
         jobId: id,
-        attempts: Number.MAX_SAFE_INTEGER,
+        attempts: this.attempts,
         backoff: { type: 'smtp2sms' },
         removeOnComplete: { age: this.keepCompletedSeconds },
         removeOnFail: { age: this.keepCompletedSeconds * 7 },

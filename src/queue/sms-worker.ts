@@ -44,7 +44,9 @@ export class SmsWorker {
           await hooks.process(smsJob);
         } catch (error) {
           const err = error instanceof Error ? error : new Error(String(error));
-          if (isFinal(err)) {
+          // The last allowed attempt is final too, or its message would fail without a DSN.
+          const lastAttempt = smsJob.attempt >= (job.opts.attempts ?? 1);
+          if (isFinal(err) || lastAttempt) {
             await hooks.onFinalFailure(smsJob, err);
             throw new UnrecoverableError(`${codeOf(err)}: ${err.message}`);
           }

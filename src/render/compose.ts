@@ -12,6 +12,8 @@ import { fillTemplate, parseTemplate } from './template.js';
 
 /** Separator between details; GSM-7 basic characters only. */
 export const DETAIL_SEPARATOR = '; ';
+/** Most details considered for one SMS. */
+export const MAX_DETAILS = 60;
 
 export interface ComposeOptions {
   /** Allow shorter forms of long detail lines in the first segment (log-style output). */
@@ -53,7 +55,17 @@ function fitItems(fields: AlertFields, fill: (items: string) => string, budget: 
  * then the rest; shortened ones get their full form last, room permitting.
  */
 export function arrangeDetails(head: string, details: readonly string[], budget: SmsBudget, compact: boolean): string[] {
-  const unique = details.filter((d, i) => details.indexOf(d) === i && !head.toLowerCase().includes(d.toLowerCase()));
+  // Three segments hold a few hundred characters: the best 60 details are more than enough, and
+  // the cap keeps the fitting below (quadratic in details) cheap on a hostile body.
+  const seen = new Set<string>();
+  const lowerHead = head.toLowerCase();
+  const unique: string[] = [];
+  for (const d of details) {
+    if (unique.length >= MAX_DETAILS) break;
+    if (seen.has(d) || lowerHead.includes(d.toLowerCase())) continue;
+    seen.add(d);
+    unique.push(d);
+  }
   if (unique.length === 0) return [];
   const join = (parts: readonly string[]): string => [head, ...parts].filter((p) => p !== '').join(DETAIL_SEPARATOR);
   const whole = join(unique);

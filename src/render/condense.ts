@@ -8,7 +8,7 @@ import { cleanBody, type UrlMode } from '../mail/cleanup/index.js';
 import type { ParsedMail } from '../mail/parse.js';
 import type { SmsBudget } from './budget.js';
 import { arrangeDetails } from './compose.js';
-import { dedupeLines, scoreLines } from './lines.js';
+import { dedupeLines, isBoilerplateLine, scoreLines } from './lines.js';
 import { senderName } from './recognisers/util.js';
 
 // Reply and forward prefixes in common client languages: "RE: FW: AW: WG: SV: TR: Antw:".
@@ -43,7 +43,7 @@ export function condenseBody(mail: ParsedMail, options: CondenseOptions): string
   const lines = dedupeLines(cleaned.split('\n').filter((line) => line !== ''), options.head);
   // Earlier lines weigh a little more: people and most tools put the news first.
   const scored = scoreLines(lines)
-    .filter((line) => line.score >= 0)
+    .filter((line) => !isBoilerplateLine(line.text))
     .map((line) => ({ ...line, rank: line.score + Math.max(0, 2 - line.index) }));
   const inOrder = scored.map((line) => line.text);
   const byRank = [...scored].sort((a, b) => b.rank - a.rank || a.index - b.index).map((line) => line.text);

@@ -27,7 +27,13 @@ export interface ScoredLine {
   score: number;
 }
 
-/** Score of one line: higher is more worth an SMS character. Negative: boilerplate. */
+/** Separators, greetings, stack frames, empty lines: never worth an SMS character. */
+export function isBoilerplateLine(line: string): boolean {
+  const text = line.trim();
+  return text === '' || BOILERPLATE.test(text.slice(0, 500));
+}
+
+/** Score of one line: higher is more worth an SMS character; -1 for boilerplate. */
 export function scoreLine(line: string): number {
   const full = line.trim();
   if (full === '' || full.length > 4000) return -1;

@@ -120,7 +120,11 @@ export class SmtpListener {
         );
       },
     });
-    this.server.on('error', (err) => this.log.error({ event: 'smtp.error', err }, 'SMTP server error'));
+    // Per-connection failures (a client dropping mid-TLS, a reset) are the client's business.
+    this.server.on('error', (err: NodeJS.ErrnoException) => {
+      const clientSide = err.code === 'ECONNRESET' || err.code === 'EPIPE' || /tls|ssl|socket/i.test(err.message);
+      this.log[clientSide ? 'warn' : 'error']({ event: clientSide ? 'smtp.connection_error' : 'smtp.error', code: err.code, err: err.message }, 'SMTP error');
+    });
   }
 
   async listen(): Promise<number> {

@@ -183,6 +183,18 @@ export class StormControl {
     return true;
   }
 
+  /**
+   * Takes back a 'send' decision whose SMS could not be enqueued (the SMTP client is told 451 and
+   * will retry): without this the retry would be suppressed as a duplicate. A 'defer' needs no
+   * undo: the held message is already safe in Redis and goes out with its summary.
+   */
+  async undo(number: string, text: string, decision: StormDecision): Promise<void> {
+    if (decision.action !== 'send' || decision.reason === 'disabled') return;
+    const hour = Math.floor(this.now() / HOUR_MS);
+    await this.redis.multi().del(this.keys.dedup(number, digest(text))).decr(this.keys.sent(number, hour)).exec();
+    this.totals.sent = Math.max(0, this.totals.sent - 1);
+  }
+
   /** Per-number state, for the status API. */
   async status(number: string): Promise<StormNumberStatus> {
     const hour = Math.floor(this.now() / HOUR_MS);

@@ -77,6 +77,15 @@ describe('storm control: dedup', () => {
     expect(await s.decide(to, 'PROBLEM app-01 Disk full', { ...key, state: 'problem' })).toEqual({ action: 'send', reason: 'new' });
   });
 
+  it('forgets a send that could not be enqueued, so the client\'s retry goes out', async () => {
+    const s = storm();
+    const to = number();
+    const first = await s.decide(to, 'retry me');
+    await s.undo(to, 'retry me', first);
+    expect(await s.decide(to, 'retry me')).toEqual({ action: 'send', reason: 'new' });
+    expect((await s.status(to)).sentThisHour).toBe(1);
+  });
+
   it('is a pass-through when disabled', async () => {
     const s = storm({ enabled: false });
     const to = number();

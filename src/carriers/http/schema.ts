@@ -4,7 +4,7 @@
  * resolves the whole spec once so a bad template or path is reported by check-config.
  */
 import { z } from 'zod';
-import { duration } from '../../config/duration.js';
+import { positiveDuration } from '../../config/duration.js';
 import { CREDENTIAL_KEYS, PRESET_KEYS, PRESET_NAMES, type CredentialKey } from './presets/meta.js';
 import { ResolveError } from './resolve-error.js';
 import { resolveHttpSpec } from './resolve.js';
@@ -88,7 +88,7 @@ export const httpCarrierSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES).optional(),
   /** Source address for this carrier; `sms.from` when not set. */
   from: z.string().min(1).max(20).optional(),
-  responseTimeout: duration.default(10_000),
+  responseTimeout: positiveDuration.default(10_000),
   /** Keep-alive connections per origin. */
   connections: z.number().int().min(1).max(1000).default(10),
   /** Refuse (and fail over) messages with more segments than this carrier takes. */

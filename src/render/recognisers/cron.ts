@@ -4,7 +4,7 @@
  * X-Cron-Env headers; anacron: "Anacron job 'cron.daily' on host". The body is whatever the
  * job printed, so the lines that say what went wrong are chosen and put first.
  */
-import { scoreLines } from '../lines.js';
+import { isBoilerplateLine, scoreLines } from '../lines.js';
 import type { Recogniser } from './types.js';
 import { bodyLines, fields, header } from './util.js';
 
@@ -46,7 +46,7 @@ export const cron: Recogniser = {
     const scored = scoreLines(lines.filter((l) => !RUN_PARTS_HEADER.test(l))).map((l) =>
       script !== undefined && l.text.includes(script) ? { ...l, score: Math.min(l.score, 1) } : l,
     );
-    const useful = scored.filter((l) => l.score >= 0);
+    const useful = scored.filter((l) => !isBoilerplateLine(l.text));
     const ranked = (useful.length > 0 ? useful : scored).sort((a, b) => b.score - a.score || a.index - b.index);
     const failed = subject?.[3] !== undefined;
     const troubled = failed || ranked.some((l) => l.score >= 3);
