@@ -15,6 +15,9 @@ import { createDispatcher } from './pipeline/dispatch.js';
 import { DeadlinePoller } from './pipeline/deadlines.js';
 import { createFollowups, type FollowupData } from './pipeline/followups.js';
 import { createIntake } from './pipeline/intake.js';
+import { startStormFlusher } from './pipeline/storm-flusher.js';
+import { renderOptionsFromConfig } from './render/index.js';
+import { StormControl, stormConfigFrom } from './storm/index.js';
 import { SmsQueue } from './queue/sms-queue.js';
 import { SmsWorker } from './queue/sms-worker.js';
 import { TaskQueue } from './queue/task-queue.js';
@@ -139,9 +142,16 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       worker.start();
     }
 
+    const storm = config.storm.enabled
+      ? new StormControl(redis, stormConfigFrom(config), { prefix: config.redis.prefix, onDecision: (d) => metrics.stormDecisions.inc({ action: d.action, reason: d.reason }) })
+      : undefined;
+    if (storm && roles.worker) {
+      const flusher = startStormFlusher(storm, queue, config, metrics, log.child({ component: 'storm' }));
+      stops.push(async () => flusher.stop());
+    }
     const intake = createIntake(
-      { queue, status, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice },
-      { template: config.sms.template, validityMs: config.delivery.validity, delayNoticeMs: config.delivery.delayNotice, logContent: config.logging.content },
+      { queue, status, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice, ...(storm ? { storm } : {}) },
+      { render: renderOptionsFromConfig(config), validityMs: config.delivery.validity, delayNoticeMs: config.delivery.delayNotice, logContent: config.logging.content },
     );
     let smtpPort = 0;
     if (roles.smtp) {

@@ -26,7 +26,7 @@ export class StatusStore {
   private idKey(carrier: string, id: string) { return `${this.prefix}:cid:${carrier}:${canonicalId(id)}`; }
 
   /** One round trip: the transaction and all its recipients, marked queued unless already known. */
-  async recordAccepted(tx: TransactionRecord, recipients: Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt'>[]): Promise<void> {
+  async recordAccepted(tx: TransactionRecord, recipients: (Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt' | 'storm'> & { state?: 'suppressed' | 'held' })[]): Promise<void> {
     const multi = this.redis.multi();
     const txKey = this.txKey(tx.txId);
     const fields: Record<string, string> = { txId: tx.txId, messageId: tx.messageId, sender: tx.sender, receivedAt: String(tx.receivedAt) };
@@ -40,8 +40,9 @@ export class StatusStore {
     for (const r of recipients) {
       const key = this.rcptKey(r.jobId);
       // HSETNX keeps the state of a recipient that a resend finds already in flight.
-      multi.hsetnx(key, 'state', 'queued');
+      multi.hsetnx(key, 'state', r.state ?? 'queued');
       multi.hset(key, { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number, ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}) });
+      if (r.storm) multi.hsetnx(key, 'storm', r.storm);
       multi.hsetnx(key, 'updatedAt', now);
       multi.expire(key, KEEP_SECONDS);
     }

@@ -1,4 +1,5 @@
-export type MessageState = 'queued' | 'submitted' | 'retrying' | 'delivered' | 'failed' | 'expired';
+/** suppressed/held: storm control kept it back (a duplicate or over the cap / held for a burst summary). */
+export type MessageState = 'queued' | 'submitted' | 'retrying' | 'delivered' | 'failed' | 'expired' | 'suppressed' | 'held';
 
 export interface TransactionRecord {
   txId: string;
@@ -45,6 +46,8 @@ export interface RecipientStatus {
   diagnostic?: string;
   notify?: string[];
   orcpt?: string;
+  /** Storm control's decision when it did not send: duplicate, cap, burst until .... */
+  storm?: string;
   submittedAt?: number;
   finalAt?: number;
   /** DSN kind → time sent. */
@@ -72,7 +75,7 @@ export function toRecipientStatus(hash: Record<string, string> | undefined): Rec
   return {
     jobId: hash.jobId, txId: hash.txId ?? '', recipient: hash.recipient ?? '', number: hash.number ?? '',
     state: (hash.state ?? 'queued') as MessageState,
-    ...optional('finalState'), ...optional('route'), ...optional('carrier'), ...optional('reason'), ...optional('code'), ...optional('dsnStatus'), ...optional('diagnostic'), ...optional('orcpt'),
+    ...optional('finalState'), ...optional('route'), ...optional('carrier'), ...optional('reason'), ...optional('code'), ...optional('dsnStatus'), ...optional('diagnostic'), ...optional('orcpt'), ...optional('storm'),
     parts: parts.filter(Boolean),
     expectedParts: Number(hash.expectedParts ?? hash.parts ?? 1),
     attempts: Number(hash.attempts ?? 0),

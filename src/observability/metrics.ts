@@ -17,6 +17,8 @@ export function createMetrics() {
       name: 'smtp2sms_submit_seconds', help: 'Time from SMTP acceptance to carrier acceptance', labelNames: ['carrier'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [registry],
     }),
+    stormDecisions: new Counter({ name: 'smtp2sms_storm_decisions_total', help: 'Storm control decisions per recipient', labelNames: ['action', 'reason'] as const, registers: [registry] }),
+    stormSummaries: new Counter({ name: 'smtp2sms_storm_summaries_total', help: 'Burst summaries and cap reports sent', labelNames: ['kind'] as const, registers: [registry] }),
     carrierUp: new Gauge({ name: 'smtp2sms_carrier_up', help: '1 when the carrier can take submissions', labelNames: ['carrier', 'type'] as const, registers: [registry] }),
   };
   return metrics;

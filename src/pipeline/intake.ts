@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
-import { MessageError } from '../errors.js';
+import type { StatusStore } from '../delivery/status-store.js';
+import { MessageError, QueueError } from '../errors.js';
 import { parseMail } from '../mail/parse.js';
 import type { Metrics } from '../observability/metrics.js';
 import { smsJobId, type SmsJobData } from '../queue/job.js';
 import type { SmsQueue } from '../queue/sms-queue.js';
-import { renderSmsText } from '../render/index.js';
+import { renderSms, type RenderOptions } from '../render/index.js';
 import type { IncomingMail, Intake } from '../smtp/intake.js';
-import type { StatusStore } from '../delivery/status-store.js';
-import { QueueError } from '../errors.js';
+import { stormMetaOf, type StormControl, type StormDecision } from '../storm/index.js';
 import { contentId, transactionId } from './ids.js';
 
 export interface IntakeOptions {
-  template: string;
+  render: RenderOptions;
   validityMs: number;
   delayNoticeMs: number;
   logContent: boolean;
@@ -22,6 +22,8 @@ export interface IntakeDeps {
   status: StatusStore;
   metrics: Metrics;
   log: Logger;
+  /** Per-number dedup, burst aggregation and hourly cap; absent = every recipient is sent. */
+  storm?: StormControl;
   /** NOTIFY=DELAY: check these recipients again at `at` (epoch ms). */
   scheduleDelayNotice(jobIds: string[], at: number): Promise<void>;
 }
@@ -29,15 +31,19 @@ export interface IntakeDeps {
 /** The most of a header block kept for the DSN's text/rfc822-headers part. */
 const MAX_STORED_HEADERS = 64 * 1024;
 
+const SEND: StormDecision = { action: 'send', reason: 'disabled' };
+
 /**
- * Mail in, jobs out: parse and render once, then one job per recipient. Resolves only after the
- * status records and every job are in Redis; any Redis failure is a QueueError (the SMTP side
- * answers 451 and the sender retries).
+ * Mail in, jobs out: parse and render once, ask storm control about each recipient, then one job
+ * per recipient to send. Resolves only after the status records and every job are in Redis; any
+ * Redis failure is a QueueError (the SMTP side answers 451 and the sender retries). A recipient
+ * that storm control suppresses or holds is still recorded: the 250 covers it too.
  */
 export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
   return async (mail: IncomingMail) => {
     const parsed = await parseMail(mail.raw);
-    const text = renderSmsText(parsed, { template: options.template });
+    const rendered = renderSms(parsed, options.render);
+    const text = rendered.text;
     if (text.trim() === '') throw new MessageError('EMPTY_MESSAGE', 'Message has no subject or text to send', true);
 
     const messageId = parsed.messageId ?? contentId(mail.raw);
@@ -45,13 +51,18 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     const receivedAt = Date.now();
     const jobs = mail.recipients.map((r) => {
       const id = smsJobId(txId, r.number);
-      const data: SmsJobData = {
-        txId, messageId, sender: mail.sender, recipient: r.address, number: r.number, text, receivedAt,
-        expiresAt: receivedAt + options.validityMs,
-      };
+      const data: SmsJobData = { txId, messageId, sender: mail.sender, recipient: r.address, number: r.number, text, receivedAt, expiresAt: receivedAt + options.validityMs };
       return { id, data };
     });
 
+    let decisions: StormDecision[];
+    try {
+      const meta = stormMetaOf(rendered.recogniser, rendered.fields, messageId);
+      decisions = deps.storm ? await Promise.all(jobs.map((j) => deps.storm!.decide(j.data.number, text, meta))) : jobs.map(() => SEND);
+    } catch (cause) {
+      throw new QueueError('STORM_UNAVAILABLE', `could not check storm control: ${(cause as Error).message}`, { cause });
+    }
+    const toSend = jobs.filter((_, i) => decisions[i]!.action === 'send');
     try {
       await deps.status.recordAccepted(
         {
@@ -63,25 +74,37 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
         mail.recipients.map((r, i) => ({
           jobId: jobs[i]!.id, txId, recipient: r.address, number: r.number,
           ...(r.dsn?.notify ? { notify: r.dsn.notify } : {}), ...(r.dsn?.orcpt ? { orcpt: r.dsn.orcpt } : {}),
+          ...stormState(decisions[i]!),
         })),
       );
-      const delayed = mail.recipients.flatMap((r, i) => (r.dsn?.notify?.includes('DELAY') ? [jobs[i]!.id] : []));
+      const delayed = mail.recipients.flatMap((r, i) => (r.dsn?.notify?.includes('DELAY') && decisions[i]!.action === 'send' ? [jobs[i]!.id] : []));
       if (delayed.length > 0) await deps.scheduleDelayNotice(delayed, receivedAt + options.delayNoticeMs);
+      if (toSend.length > 0) await deps.queue.enqueue(toSend);
     } catch (cause) {
+      // Storm control counted these as sent; the client will retry, and must not be suppressed then.
+      if (deps.storm) await Promise.all(jobs.map((j, i) => deps.storm!.undo(j.data.number, text, decisions[i]!).catch(() => undefined)));
+      if (cause instanceof QueueError) throw cause;
       throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }
-    await deps.queue.enqueue(jobs);
 
     deps.metrics.smtpRecipients.inc(jobs.length);
     deps.log.info(
       {
         event: 'message.queued', txId, messageId, sender: mail.sender, client: mail.client.address,
-        recipients: jobs.map((j) => j.data.number), chars: text.length, ...(options.logContent ? { text } : {}),
+        recipients: jobs.map((j) => j.data.number), recogniser: rendered.recogniser, chars: text.length,
+        ...(toSend.length < jobs.length ? { storm: decisions.map((d) => `${d.action}:${d.reason}`) } : {}),
+        ...(options.logContent ? { text } : {}),
       },
       'message queued',
     );
     return { txId };
   };
+}
+
+function stormState(decision: StormDecision): { state?: 'suppressed' | 'held'; storm?: string } {
+  if (decision.action === 'suppress') return { state: 'suppressed', storm: decision.reason };
+  if (decision.action === 'defer') return { state: 'held', storm: `${decision.reason} until ${new Date(decision.flushAt ?? Date.now()).toISOString()}` };
+  return {};
 }
 
 function headerBlock(raw: Buffer): string {

@@ -31,6 +31,8 @@ export async function startTestRelay(name: string, overrides: Record<string, unk
     routes: [{ match: '*', carriers: ['primary'] }],
     queue: { backoff: { initial: 200, max: 1000 } },
     logging: { level: 'silent' },
+    // Tests send many messages to one number; storm control has its own tests.
+    storm: { enabled: false },
     ...overrides,
   };
   const config = parseConfig(raw);

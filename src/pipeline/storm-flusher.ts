@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { SmsQueue } from '../queue/sms-queue.js';
+import type { StormControl, StormSummary } from '../storm/index.js';
+
+/**
+ * Sends storm control's burst summaries and end-of-hour cap reports when they fall due. Each is
+ * an ordinary SMS job whose id is the summary's id, so a flush repeated after a crash is a no-op.
+ * Summaries come from the relay itself: no envelope sender, so never a DSN.
+ */
+export function startStormFlusher(storm: StormControl, queue: SmsQueue, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): void } {
+  let running = false;
+  const send = async (summary: StormSummary) => {
+    const now = Date.now();
+    await queue.enqueue([{
+      id: summary.id,
+      data: { txId: summary.id, messageId: summary.id, sender: '', recipient: summary.number, number: summary.number, text: summary.text, receivedAt: now, expiresAt: now + config.delivery.validity },
+    }]);
+    metrics.stormSummaries.inc({ kind: summary.kind });
+    log.info({ event: 'storm.summary', id: summary.id, kind: summary.kind, number: summary.number, count: summary.count }, 'storm summary queued');
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    storm
+      .flushDue(send)
+      .catch((err: Error) => log.warn({ event: 'storm.flush_failed', err: err.message }, 'could not queue a storm summary; will retry'))
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
