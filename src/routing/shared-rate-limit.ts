@@ -26,10 +26,11 @@ export class SharedRateLimiter {
       const second = Math.floor(Date.now() / 1000);
       const ok = await this.redis.eval(TAKE, 1, `${this.prefix}:rate:${carrier}:${second}`, String(parts), String(perSecond));
       if (ok === 1) return;
-      if (Date.now() > deadline) {
+      const nextSecond = (second + 1) * 1000;
+      if (nextSecond > deadline) {
         throw new CarrierError('RATE_LIMITED', `${carrier}: over ${perSecond} parts/s for ${this.maxWaitMs} ms`, false, { carrier, retryAfterMs: 1_000, subject: 'carrier' });
       }
-      await new Promise((resolve) => setTimeout(resolve, (second + 1) * 1000 - Date.now() + Math.random() * 20));
+      await new Promise((resolve) => setTimeout(resolve, nextSecond - Date.now() + Math.random() * 20));
     }
   }
 }
