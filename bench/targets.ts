@@ -36,31 +36,15 @@ export interface RelayTuning {
 }
 
 export async function startRelay(tuning: RelayTuning): Promise<RelayTarget> {
-  // Only parts and messages kept in memory are bounded; events still fire for every part.
-  const smsc = new SmscSimulator({ port: 0, deliveryReceipts: { enabled: false, delayMs: 0 }, retain: 1000 });
+  const smsc = benchSimulator();
   const smscPort = await smsc.start();
-  const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const config = parseConfig({
-    smtp: { port: 0, domains: ['sms.localhost'] },
-    redis: { url: REDIS_URL, prefix },
-    http: { enabled: false },
-    carriers: {
-      primary: { type: 'smpp', port: smscPort, systemId: 'bench', password: 'secret', window: tuning.window, responseTimeout: 5000, reconnect: { initial: 100, max: 500 } },
-    },
-    routes: [{ match: '*', carriers: ['primary'] }],
-    queue: { concurrency: tuning.concurrency, backoff: { initial: 200, max: 1000 } },
-    logging: { level: 'silent' },
-  });
+  const prefix = newPrefix();
+  const config = parseConfig(relayConfigInput(smscPort, prefix, tuning));
   let app: RunningApp | undefined;
-  // A second handle on the relay's own queue (same prefix and name), used only to pause it.
-  const controlRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  controlRedis.on('error', () => undefined);
-  const control = new Queue(SMS_QUEUE_NAME, { connection: controlRedis, prefix });
-  control.on('error', () => undefined);
+  const control = queueControl(prefix);
   const stop = async () => {
     await app?.stop();
-    await control.close().catch(() => undefined);
-    controlRedis.disconnect();
+    await control.close();
     await smsc.stop();
     const deleted = await deleteKeys(prefix);
     process.stderr.write(`bench: deleted ${deleted} Redis keys under ${prefix}:*\n`);
@@ -69,14 +53,52 @@ export async function startRelay(tuning: RelayTuning): Promise<RelayTarget> {
     app = await startApp(config, silentLogger());
     const carrier = app.carriers.get('primary');
     await waitFor(() => carrier?.health().up === true, 5000, 'carrier bind');
-    return {
-      port: app.smtpPort, smsc, prefix, stop,
-      pauseQueue: (paused) => (paused ? control.pause() : control.resume()),
-    };
+    return { port: app.smtpPort, smsc, prefix, stop, pauseQueue: control.pause };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The simulator the relay sends to: receipts off, only the last 1000 parts/messages kept. */
+export function benchSimulator(): SmscSimulator {
+  // Only parts and messages kept in memory are bounded; events still fire for every part.
+  return new SmscSimulator({ port: 0, deliveryReceipts: { enabled: false, delayMs: 0 }, retain: 1000 });
+}
+
+export const newPrefix = () => `bench-${randomUUID().slice(0, 8)}`;
+
+/**
+ * The relay's config before validation, as YAML would give it: the in-process relay parses it,
+ * relay-split writes it to a YAML file for its child processes, so both run the same settings.
+ */
+export function relayConfigInput(smscPort: number, prefix: string, tuning: RelayTuning, smtpPort = 0): Record<string, unknown> {
+  return {
+    smtp: { port: smtpPort, domains: ['sms.localhost'] },
+    redis: { url: REDIS_URL, prefix },
+    http: { enabled: false },
+    carriers: {
+      primary: { type: 'smpp', port: smscPort, systemId: 'bench', password: 'secret', window: tuning.window, responseTimeout: 5000, reconnect: { initial: 100, max: 500 } },
+    },
+    routes: [{ match: '*', carriers: ['primary'] }],
+    queue: { concurrency: tuning.concurrency, backoff: { initial: 200, max: 1000 } },
+    logging: { level: 'silent' },
+  };
+}
+
+/** A second handle on the relay's own SMS queue (same prefix and name), used only to pause it. */
+export function queueControl(prefix: string): { pause(paused: boolean): Promise<void>; close(): Promise<void> } {
+  const controlRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  controlRedis.on('error', () => undefined);
+  const control = new Queue(SMS_QUEUE_NAME, { connection: controlRedis, prefix });
+  control.on('error', () => undefined);
+  return {
+    pause: (paused) => (paused ? control.pause() : control.resume()),
+    close: async () => {
+      await control.close().catch(() => undefined);
+      controlRedis.disconnect();
+    },
+  };
 }
 
 export async function startBare(): Promise<BareTarget> {
@@ -133,7 +155,7 @@ export async function redisCpuSeconds(): Promise<number | null> {
   }
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);

@@ -4,7 +4,7 @@
  * touched. `redisServerAvailable()` says whether the binary is on PATH.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 
 // If the test worker exits without afterAll (a crash, a timeout), no redis-server is left behind.
 const children = new Set<ChildProcess>();
@@ -16,15 +16,7 @@ export function redisServerAvailable(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A port that was free a moment ago (the kernel's pick for port 0). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
+export { freePort };
 
 export class PrivateRedis {
   private child: ChildProcess | undefined;

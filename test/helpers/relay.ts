@@ -19,15 +19,24 @@ export interface TestRelay {
   stop(): Promise<void>;
 }
 
+/** Config overrides, merged per top-level key; a function gets the simulator's port (for carriers). */
+export type RelayOverrides = Record<string, unknown> | ((smscPort: number) => Record<string, unknown>);
+
+/** The relay's default carrier config for an SMSC on `port`. */
+export function testSmppCarrier(port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'smpp', port, systemId: 'test', password: 'secret', responseTimeout: 2000, reconnect: { initial: 100, max: 500 }, ...extra };
+}
+
 /** A simulator on port 0 and a relay pointed at it, both on 127.0.0.1, with test-friendly timings. */
-export async function startTestRelay(name: string, overrides: Record<string, unknown> = {}, smscOptions: SmscOptions = {}): Promise<TestRelay> {
+export async function startTestRelay(name: string, overridesOrFn: RelayOverrides = {}, smscOptions: SmscOptions = {}): Promise<TestRelay> {
   const smsc = new SmscSimulator({ port: 0, deliveryReceipts: { enabled: false, delayMs: 0 }, ...smscOptions });
   const smscPort = await smsc.start();
+  const overrides = typeof overridesOrFn === 'function' ? overridesOrFn(smscPort) : overridesOrFn;
   const raw = {
     smtp: { port: 0, domains: ['sms.localhost'] },
     redis: { url: REDIS_URL, prefix: uniquePrefix(name) },
     http: { port: 0 },
-    carriers: { primary: { type: 'smpp', port: smscPort, systemId: 'test', password: 'secret', responseTimeout: 2000, reconnect: { initial: 100, max: 500 } } },
+    carriers: { primary: testSmppCarrier(smscPort) },
     routes: [{ match: '*', carriers: ['primary'] }],
     queue: { backoff: { initial: 200, max: 1000 } },
     logging: { level: 'silent' },
@@ -36,7 +45,10 @@ export async function startTestRelay(name: string, overrides: Record<string, unk
     ...overrides,
   };
   const config = parseConfig(raw);
-  const app = await startApp(config, silentLogger());
+  const app = await startApp(config, silentLogger()).catch(async (error: unknown) => {
+    await smsc.stop();
+    throw error;
+  });
   return {
     app,
     smsc,

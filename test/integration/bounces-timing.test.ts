@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { DEFAULT_SMSC_RULES } from '../../src/smsc/index.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
 import { SmtpSink, parseDsn } from '../helpers/smtp-sink.js';
+import { freePort } from '../helpers/ports.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -24,13 +24,6 @@ async function send(relay: TestRelay, sender: string, rcpt: string, subject: str
   return reply.text.split(' ').pop()!;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('time-driven DSNs', () => {
   it('sends one delay notice for NOTIFY=DELAY, then expires the message when no final receipt comes within validity', async () => {

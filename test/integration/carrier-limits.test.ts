@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CarrierError } from '../../src/errors.js';
 import { SharedRateLimiter } from '../../src/routing/shared-rate-limit.js';
-import { REDIS_URL, startTestRelay, uniquePrefix } from '../helpers/relay.js';
+import { REDIS_URL, startTestRelay, testSmppCarrier, uniquePrefix } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
 import { SmtpSink, parseDsn } from '../helpers/smtp-sink.js';
 
@@ -42,25 +42,23 @@ describe('carriers that report only the first part', () => {
     const sink = new SmtpSink();
     const sinkPort = await sink.start();
     cleanups.push(() => sink.stop());
-    const relay2 = await startTestRelay('first-part', { bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 100 } }, { deliveryReceipts: { enabled: true, delayMs: 20 }, receiptParts: 'first' });
-    cleanups.push(() => relay2.stop());
-    const smscPort = (relay2.config.carriers.primary as { port: number }).port;
-    await relay2.app.stop();
-    const { startApp } = await import('../../src/app.js');
-    const { parseConfig } = await import('../../src/config/load.js');
-    const { silentLogger } = await import('../../src/observability/logger.js');
-    const config = parseConfig({ ...relay2.config, carriers: { primary: { type: 'smpp', port: smscPort, systemId: 'test', password: 'secret', receiptFirstPartOnly: true } } });
-    const app = await startApp(config, silentLogger());
-    cleanups.push(() => app.stop());
-
-    const { session } = await SmtpSession.open(app.smtpPort);
+    const relay = await startTestRelay(
+      'first-part',
+      (smscPort) => ({
+        bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 100 },
+        carriers: { primary: testSmppCarrier(smscPort, { receiptFirstPartOnly: true }) },
+      }),
+      { deliveryReceipts: { enabled: true, delayMs: 20 }, receiptParts: 'first' },
+    );
+    cleanups.push(() => relay.stop());
+    const { session } = await SmtpSession.open(relay.app.smtpPort);
     await session.command('EHLO t');
     const long = Array.from({ length: 30 }, (_, i) => `disk${i} 97%`).join(', ');
     expect((await session.command('MAIL FROM:<first@example.com>')).code).toBe(250);
     expect((await session.command('RCPT TO:<+4915100000041@sms.localhost> NOTIFY=SUCCESS')).code).toBe(250);
     expect((await session.data(mail({ Subject: 'long', 'Message-ID': `<first-${Date.now()}@x>` }, long))).code).toBe(250);
     await session.quit();
-    const [sms] = await relay2.smsc.waitForMessages(1);
+    const [sms] = await relay.smsc.waitForMessages(1);
     expect(sms!.parts.length).toBeGreaterThan(1);
     const dsn = parseDsn((await sink.waitFor((m) => m.to.includes('first@example.com'))).raw);
     expect(dsn.perRecipient[0]).toMatchObject({ action: 'delivered', status: '2.0.0' });

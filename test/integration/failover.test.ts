@@ -1,51 +1,36 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmscSimulator } from '../../src/smsc/index.js';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { startTestRelay, testSmppCarrier, type TestRelay } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
+import { freePort } from '../helpers/ports.js';
 
 let relay: TestRelay;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
-const smpp = (port: number) => ({ type: 'smpp', port, systemId: 'test', password: 'secret', responseTimeout: 1000, reconnect: { initial: 100, max: 300 } });
+const smpp = (port: number) => testSmppCarrier(port, { responseTimeout: 1000, reconnect: { initial: 100, max: 300 } });
 
 let backup: SmscSimulator;
 
 beforeAll(async () => {
   backup = new SmscSimulator({ port: 0, deliveryReceipts: { enabled: false, delayMs: 0 }, rules: [] });
   const backupPort = await backup.start();
-  const deadPort = await closedPort();
+  const deadPort = await freePort();
   // The relay's own simulator (relay.smsc) is the primary carrier, with its refusals.
-  relay = await startTestRelay('failover', {}, {
-    deliveryReceipts: { enabled: false, delayMs: 0 },
-    rules: [
-      { match: '+15555550001', action: 'reject', commandStatus: 0x0b }, // bad number: the same everywhere
-      { match: '+4915100000020', action: 'reject', commandStatus: 0x66 }, // route not allowed here: a carrier matter
-    ],
-  });
-  const primaryPort = (relay.config.carriers.primary as { port: number }).port;
-  await relay.app.stop();
-  const { startApp } = await import('../../src/app.js');
-  const { parseConfig } = await import('../../src/config/load.js');
-  const { silentLogger } = await import('../../src/observability/logger.js');
-  const config = parseConfig({
-    ...relay.config,
-    carriers: { dead: smpp(deadPort), primary: smpp(primaryPort), backup: smpp(backupPort) },
-    routes: [{ match: '+4915100000099', carriers: ['dead', 'backup'] }, { match: '*', carriers: ['primary', 'backup'] }],
-    failover: { breakerFailures: 2, breakerCooldown: '10s' },
-  });
-  relay = { ...relay, app: await startApp(config, silentLogger()), config };
-  relay.stop = async () => {
-    await relay.app.stop();
-    await relay.smsc.stop();
-  };
+  relay = await startTestRelay(
+    'failover',
+    (primaryPort) => ({
+      carriers: { dead: smpp(deadPort), primary: smpp(primaryPort), backup: smpp(backupPort) },
+      routes: [{ match: '+4915100000099', carriers: ['dead', 'backup'] }, { match: '*', carriers: ['primary', 'backup'] }],
+      failover: { breakerFailures: 2, breakerCooldown: '10s' },
+    }),
+    {
+      deliveryReceipts: { enabled: false, delayMs: 0 },
+      rules: [
+        { match: '+15555550001', action: 'reject', commandStatus: 0x0b }, // bad number: the same everywhere
+        { match: '+4915100000020', action: 'reject', commandStatus: 0x66 }, // route not allowed here: a carrier matter
+      ],
+    },
+  );
 });
 afterAll(async () => {
   await relay?.stop();

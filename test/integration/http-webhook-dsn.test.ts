@@ -4,12 +4,12 @@
  * signature, in 401 and nothing at all), and failover from a dead SMPP primary to the HTTP backup.
  */
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeProviderServer, twilio, type FakeReply, type RecordedRequest } from '../helpers/fake-providers/index.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
 import { SmtpSink, parseDsn } from '../helpers/smtp-sink.js';
+import { freePort } from '../helpers/ports.js';
 
 /** The public URL Twilio is told to call (behind a proxy); signatures are over it, not 127.0.0.1. */
 const PUBLIC_WEBHOOK = 'https://relay.example.test/webhooks/twilio';
@@ -30,13 +30,6 @@ function handler(request: RecordedRequest): FakeReply {
   return { ...reply, body: { ...(reply.body as object), sid: `SM${sids.toString(16).padStart(32, '0')}` } };
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   sink = new SmtpSink();
@@ -45,7 +38,7 @@ beforeAll(async () => {
   const twilioConfig = twilio.config(provider.origin, PUBLIC_WEBHOOK);
   authToken = twilioConfig.authToken as string;
   accountSid = twilioConfig.accountSid as string;
-  const deadPort = await closedPort();
+  const deadPort = await freePort();
   relay = await startTestRelay('http-webhook-dsn', {
     bounces: { from: 'MAILER-DAEMON@sms.test', smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 200 },
     smtp: { port: 0, domains: ['sms.localhost'], hostname: 'relay.test' },
