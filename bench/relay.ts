@@ -6,7 +6,8 @@
  * Environment: BENCH_N (persistent, default 5000), BENCH_N_CONN (per-connection, default 1000),
  * BENCH_RATE and BENCH_PACED_S (paced, default 200/s for 10 s), BENCH_SCENARIOS and BENCH_TARGETS
  * (comma lists to run a subset), BENCH_WINDOW and BENCH_CONCURRENCY (relay tuning, 50 and 100),
- * BENCH_STAGES=0 to skip the intake-only / drain-only rows.
+ * BENCH_STAGES=0 to skip the intake-only / drain-only rows, BENCH_SPLIT=0 to skip relay-split
+ * (worker role in a child process), BENCH_SPLIT_SMTP=bench|child|both for where its smtp role runs.
  */
 import { SMS_STALL_MS, SmsArrivals } from './arrivals.js';
 import { runLoad, type LoadPlan, type Scenario } from './load.js';
@@ -14,6 +15,8 @@ import { messageSet } from './messages.js';
 import { runStages } from './stages.js';
 import { profileRun } from './profile.js';
 import { percentile, perSecond, round, rssMb, RunMeter, smtpSide } from './stats.js';
+import { processRssMb } from './proc.js';
+import { startSplitRelay, type SmtpPlace, type SplitTarget } from './split.js';
 import { deleteKeys, redisCpuSeconds, startBare, startRelay, type RelayTarget } from './targets.js';
 
 /** A positive integer from the environment, or the fallback. */
@@ -28,7 +31,15 @@ const N_CONN = env('BENCH_N_CONN', 1000);
 const RATE = env('BENCH_RATE', 200);
 const PACED_SECONDS = env('BENCH_PACED_S', 10);
 const SCENARIOS = list('BENCH_SCENARIOS', ['persistent', 'per-connection', 'paced']) as Scenario[];
-const TARGETS = list('BENCH_TARGETS', ['bare', 'relay']);
+const TARGETS = list('BENCH_TARGETS', ['bare', 'relay', 'relay-split']).filter((t) => t !== 'relay-split' || process.env.BENCH_SPLIT !== '0');
+/**
+ * Where relay-split runs its smtp role: `bench` (this process, beside client and simulator: two
+ * processes in all) or `child` (a second child: three). The default is the faster one on 2 cores;
+ * `both` runs the other too, as target relay-split-smtp-<place>.
+ */
+const SPLIT_DEFAULT: SmtpPlace = 'bench';
+const SPLIT_SMTP = process.env.BENCH_SPLIT_SMTP ?? SPLIT_DEFAULT;
+const splitPlaces: SmtpPlace[] = SPLIT_SMTP === 'both' ? [SPLIT_DEFAULT, SPLIT_DEFAULT === 'bench' ? 'child' : 'bench'] : [SPLIT_SMTP === 'child' ? 'child' : 'bench'];
 const STAGES = process.env.BENCH_STAGES !== '0';
 const TUNING = { window: env('BENCH_WINDOW', 50), concurrency: env('BENCH_CONCURRENCY', 100) };
 /** Whole-bench watchdog: a hung run must not hang `npm run bench`. */
@@ -63,15 +74,16 @@ async function runBare(plan: Plan, port: number, profile = true) {
   };
 }
 
-async function runRelay(plan: Plan, relay: RelayTarget, profile = true) {
+async function runRelay(plan: Plan, relay: RelayTarget | SplitTarget, profile = true, target = 'relay') {
+  const children = 'children' in relay ? relay.children : [];
   const set = messageSet(plan.n);
   const arrivals = new SmsArrivals(relay.smsc, set, plan.n);
   const smtpMs = new Float64Array(plan.n).fill(NaN);
   const dot = new Float64Array(plan.n).fill(NaN);
   const replied = new Float64Array(plan.n).fill(NaN);
   const redisCpu = await redisCpuSeconds();
-  const stopProfile = await profileRun(profile ? `relay-${plan.scenario}` : undefined);
-  const meter = new RunMeter();
+  const stopProfile = await profileRun(profile ? `${target}-${plan.scenario}` : undefined);
+  const meter = new RunMeter(children);
   try {
     const load = await runLoad({ ...plan, port: relay.port }, set.make, (i, t) => {
       smtpMs[i] = t.end - t.start;
@@ -93,7 +105,8 @@ async function runRelay(plan: Plan, relay: RelayTarget, profile = true) {
     }
     const wallMs = Math.max(arrivals.last, load.finished) - load.started;
     return {
-      scenario: plan.scenario, target: 'relay', n: plan.n, sessions: plan.sessions,
+      scenario: plan.scenario, target, n: plan.n, sessions: plan.sessions,
+      ...('processes' in relay ? { processes: relay.processes, smtp_role: relay.smtpRole } : {}),
       ...(plan.ratePerSecond ? { rate_per_s: plan.ratePerSecond, max_lag_ms: round(load.maxLagMs) } : {}),
       sms_per_s: arrivals.delivered === 0 ? 0 : perSecond(arrivals.delivered, load.started, arrivals.last),
       delivered: arrivals.delivered,
@@ -104,6 +117,7 @@ async function runRelay(plan: Plan, relay: RelayTarget, profile = true) {
       ...meters,
       redis_cpu_pct: redisCpu === null || redisCpuAfter === null ? null : round(((redisCpuAfter - redisCpu) * 1000 / wallMs) * 100, 0),
       rss_mb: rssMb(),
+      ...(children.length > 0 ? { child_rss_mb: Object.fromEntries(children.map((c) => [c.role, processRssMb(c.pid)])) } : {}),
     };
   } finally {
     arrivals.close();
@@ -154,6 +168,26 @@ async function main(): Promise<void> {
     } finally {
       await relay.stop();
       activePrefix = undefined;
+    }
+  }
+  if (TARGETS.includes('relay-split')) {
+    for (const place of splitPlaces) {
+      const target = place === SPLIT_DEFAULT ? 'relay-split' : `relay-split-smtp-${place}`;
+      process.stderr.write(`bench: ${target}: worker role in a child process, smtp role in ${place === 'bench' ? 'this process' : 'another child'}\n`);
+      const relay = await startSplitRelay(TUNING, place, HARD_LIMIT_MS / 1000);
+      activePrefix = relay.prefix;
+      try {
+        await runRelay(warmup, relay, false, target);
+        for (const scenario of scenarios) {
+          process.stderr.write(`bench: ${target} ${scenario}\n`);
+          const row = await runRelay(plans[scenario], relay, true, target);
+          const bare = bareRate.get(scenario);
+          emit({ ...row, ...(bare && row.sms_per_s ? { ratio_vs_bare: round(row.sms_per_s / bare, 2) } : {}) });
+        }
+      } finally {
+        await relay.stop();
+        activePrefix = undefined;
+      }
     }
   }
   clearTimeout(watchdog);

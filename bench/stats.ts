@@ -2,6 +2,7 @@
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { LoadResult } from './load.js';
+import { processCpuUs } from './proc.js';
 
 /** Nearest-rank percentile of the finite values, in the unit given; null when there are none. */
 export function percentile(values: ArrayLike<number>, p: number): number | null {
@@ -26,28 +27,51 @@ export function rssMb(): number | null {
   return round(process.memoryUsage().rss / 1024 / 1024, 1);
 }
 
-/** CPU time of this process (all threads) and event-loop delay over one run. */
+/** A relay process other than this one (relay-split's children), metered through /proc. */
+export interface ChildProcessInfo {
+  role: string;
+  pid: number;
+}
+
+/**
+ * CPU time of this process (all threads) and event-loop delay over one run; with `children`, their
+ * CPU time too (from /proc), so cpu_pct and cpu_us_per_msg cover every process of the relay.
+ */
 export class RunMeter {
   private readonly cpu = process.cpuUsage();
   private readonly wall = performance.now();
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly childCpu: (number | null)[];
 
-  constructor() {
+  constructor(private readonly children: ChildProcessInfo[] = []) {
+    this.childCpu = children.map((c) => processCpuUs(c.pid));
     this.loop.enable();
   }
 
   /**
-   * cpu_pct: this process, 100 = one core. cpu_us_per_msg: that CPU time over `messages` (client,
-   * target and simulator together). load1: the machine's 1-minute load average, as a noise marker.
+   * cpu_pct: all processes together, 100 = one core. cpu_us_per_msg: that CPU time over `messages`
+   * (client, target and simulator together). load1: the machine's 1-minute load average, as a
+   * noise marker. With children: cpu_pct_by_process and cpu_us_per_msg_by_process per role
+   * (`bench` is this process: client, simulator and whatever part of the relay runs here).
    */
-  finish(messages: number): { cpu_pct: number | null; cpu_us_per_msg: number | null; loop_p99_ms: number | null; load1: number | null } {
+  finish(messages: number) {
     this.loop.disable();
     const used = process.cpuUsage(this.cpu);
     const wallMs = performance.now() - this.wall;
-    const cpuUs = used.user + used.system;
+    const byProcess: Record<string, number | null> = { bench: used.user + used.system };
+    this.children.forEach((child, i) => {
+      const before = this.childCpu[i];
+      const now = processCpuUs(child.pid);
+      byProcess[child.role] = before === null || before === undefined || now === null ? null : now - before;
+    });
+    const cpuUs = Object.values(byProcess).reduce<number>((sum, us) => sum + (us ?? 0), 0);
+    const pct = (us: number | null) => (us === null ? null : round((us / 1000 / wallMs) * 100, 0));
+    const perMsg = (us: number | null) => (us === null || messages <= 0 ? null : round(us / messages, 0));
+    const map = (f: (us: number | null) => number | null) => Object.fromEntries(Object.entries(byProcess).map(([role, us]) => [role, f(us)]));
     return {
-      cpu_pct: round((cpuUs / 1000 / wallMs) * 100, 0),
-      cpu_us_per_msg: messages > 0 ? round(cpuUs / messages, 0) : null,
+      cpu_pct: pct(cpuUs),
+      cpu_us_per_msg: perMsg(cpuUs),
+      ...(this.children.length > 0 ? { cpu_pct_by_process: map(pct), cpu_us_per_msg_by_process: map(perMsg) } : {}),
       loop_p99_ms: round(this.loop.percentile(99) / 1e6, 1),
       load1: round(loadavg()[0] ?? null, 2),
     };

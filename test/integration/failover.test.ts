@@ -21,13 +21,14 @@ beforeAll(async () => {
     (primaryPort) => ({
       carriers: { dead: smpp(deadPort), primary: smpp(primaryPort), backup: smpp(backupPort) },
       routes: [{ match: '+4915100000099', carriers: ['dead', 'backup'] }, { match: '*', carriers: ['primary', 'backup'] }],
-      failover: { breakerFailures: 2, breakerCooldown: '10s' },
+      failover: { breakerFailures: 2, breakerCooldown: '2s' },
     }),
     {
       deliveryReceipts: { enabled: false, delayMs: 0 },
       rules: [
         { match: '+15555550001', action: 'reject', commandStatus: 0x0b }, // bad number: the same everywhere
         { match: '+4915100000020', action: 'reject', commandStatus: 0x66 }, // route not allowed here: a carrier matter
+        { match: '+491510000005*', action: 'ignore' }, // never answered: the primary looks up but times out
       ],
     },
   );
@@ -86,5 +87,22 @@ describe('failover between carriers', () => {
     expect(state).toBe('failed');
     expect(relay.smsc.messages.map((m) => m.destination)).toEqual(['4915100000021']);
     expect(backup.messages).toHaveLength(0);
+  });
+
+  it('opens the circuit after repeated timeouts, skips the carrier, and closes it after a successful probe', async () => {
+    backup.reset();
+    relay.smsc.reset();
+    await send('+4915100000051', 'slow-1');
+    await send('+4915100000052', 'slow-2');
+    await backup.waitForMessages(2, 15_000); // each timed out at the primary, then went to the backup
+    const skipped = await send('+4915100000060', 'while-open');
+    await backup.waitForMessages(3, 10_000);
+    const tried = (await statusOf(skipped)).recipients[0]!.tried!.map((t) => `${t.carrier}:${t.code}`);
+    expect(tried).toEqual(['primary:CIRCUIT_OPEN']);
+    expect(relay.smsc.messages).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 2_200)); // the cool-down
+    const probe = await send('+4915100000061', 'probe');
+    await relay.smsc.waitForMessages(1, 10_000);
+    expect((await statusOf(probe)).recipients[0]!.carrier).toBe('primary');
   });
 });
