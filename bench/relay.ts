@@ -9,6 +9,7 @@
  * BENCH_STAGES=0 to skip the intake-only / drain-only rows, BENCH_SPLIT=0 to skip relay-split
  * (worker role in a child process), BENCH_SPLIT_SMTP=bench|child|both for where its smtp role runs.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SMS_STALL_MS, SmsArrivals } from './arrivals.js';
 import { runLoad, type LoadPlan, type Scenario } from './load.js';
 import { messageSet } from './messages.js';
@@ -16,7 +17,7 @@ import { runStages } from './stages.js';
 import { profileRun } from './profile.js';
 import { percentile, perSecond, round, rssMb, RunMeter, smtpSide } from './stats.js';
 import { processRssMb } from './proc.js';
-import { startSplitRelay, type SmtpPlace, type SplitTarget } from './split.js';
+import { killChildren, startSplitRelay, type SmtpPlace, type SplitTarget } from './split.js';
 import { deleteKeys, redisCpuSeconds, startBare, startRelay, type RelayTarget } from './targets.js';
 
 /** A positive integer from the environment, or the fallback. */
@@ -41,11 +42,15 @@ const SPLIT_DEFAULT: SmtpPlace = 'bench';
 const SPLIT_SMTP = process.env.BENCH_SPLIT_SMTP ?? SPLIT_DEFAULT;
 const splitPlaces: SmtpPlace[] = SPLIT_SMTP === 'both' ? [SPLIT_DEFAULT, SPLIT_DEFAULT === 'bench' ? 'child' : 'bench'] : [SPLIT_SMTP === 'child' ? 'child' : 'bench'];
 const STAGES = process.env.BENCH_STAGES !== '0';
+/** Messages sent to each target before its measured runs (JIT, connection pools, Redis scripts). */
+const WARMUP = env('BENCH_WARMUP', 300);
 const TUNING = { window: env('BENCH_WINDOW', 50), concurrency: env('BENCH_CONCURRENCY', 100) };
 /** Whole-bench watchdog: a hung run must not hang `npm run bench`. */
 const HARD_LIMIT_MS = env('BENCH_TIMEOUT_S', 240) * 1000;
-/** The relay's Redis prefix while it runs, so the watchdog can still clean up. */
-let activePrefix: string | undefined;
+/** The relay while it runs, so the watchdog can still stop it and clean up. */
+let active: RelayTarget | undefined;
+/** Set by the watchdog: rows of the run it interrupted are not printed. */
+let gaveUp = false;
 
 type Plan = Omit<LoadPlan, 'port'>;
 const plans: Record<Scenario, Plan> = {
@@ -55,6 +60,7 @@ const plans: Record<Scenario, Plan> = {
 };
 
 function emit(line: Record<string, unknown>): void {
+  if (gaveUp) return;
   process.stdout.write(`${JSON.stringify({ bench: 'relay', ...line })}\n`);
 }
 
@@ -127,13 +133,19 @@ async function runRelay(plan: Plan, relay: RelayTarget | SplitTarget, profile = 
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     process.stderr.write(`bench: still running after ${HARD_LIMIT_MS / 1000} s, giving up\n`);
-    const cleanup = activePrefix ? deleteKeys(activePrefix) : Promise.resolve(0);
+    gaveUp = true;
+    // relay-split's children first, or they would keep writing under the prefix being deleted.
+    // Children first, then the relay here (5 s at most), so nothing writes under the prefix being deleted.
+    const relay = active;
+    const cleanup = killChildren()
+      .then(() => (relay ? Promise.race([relay.stop(), sleep(5000)]) : undefined))
+      .then(() => (relay ? deleteKeys(relay.prefix) : 0));
     void cleanup.catch(() => 0).finally(() => process.exit(2));
   }, HARD_LIMIT_MS);
   watchdog.unref();
   const scenarios = SCENARIOS.filter((s) => s in plans);
   const bareRate = new Map<Scenario, number>();
-  const warmup: Plan = { scenario: 'persistent', n: 300, sessions: 10 };
+  const warmup: Plan = { scenario: 'persistent', n: WARMUP, sessions: 10 };
 
   if (TARGETS.includes('bare')) {
     const bare = await startBare();
@@ -152,7 +164,7 @@ async function main(): Promise<void> {
 
   if (TARGETS.includes('relay')) {
     const relay = await startRelay(TUNING);
-    activePrefix = relay.prefix;
+    active = relay;
     try {
       await runRelay(warmup, relay, false);
       for (const scenario of scenarios) {
@@ -167,7 +179,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await relay.stop();
-      activePrefix = undefined;
+      active = undefined;
     }
   }
   if (TARGETS.includes('relay-split')) {
@@ -175,7 +187,7 @@ async function main(): Promise<void> {
       const target = place === SPLIT_DEFAULT ? 'relay-split' : `relay-split-smtp-${place}`;
       process.stderr.write(`bench: ${target}: worker role in a child process, smtp role in ${place === 'bench' ? 'this process' : 'another child'}\n`);
       const relay = await startSplitRelay(TUNING, place, HARD_LIMIT_MS / 1000);
-      activePrefix = relay.prefix;
+      active = relay;
       try {
         await runRelay(warmup, relay, false, target);
         for (const scenario of scenarios) {
@@ -186,7 +198,7 @@ async function main(): Promise<void> {
         }
       } finally {
         await relay.stop();
-        activePrefix = undefined;
+        active = undefined;
       }
     }
   }

@@ -31,7 +31,7 @@ const GUARD = pathToFileURL(join(ROOT, 'bench', 'child-guard.mjs')).href;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
 /** Forwarded child output is capped, in case a child logs per message. */
-const MAX_FORWARDED_BYTES = 64 * 1024;
+const MAX_FORWARDED_BYTES = 16 * 1024;
 
 export type SmtpPlace = 'bench' | 'child';
 
@@ -42,16 +42,30 @@ export interface SplitTarget extends RelayTarget {
 }
 
 const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 let exitHook = false;
+function onExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** SIGKILLs every child still running and waits (up to 2 s) until they are gone: for the watchdog. */
+export async function killChildren(): Promise<void> {
+  const gone = [...live].map((child) => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  }));
+  await Promise.race([Promise.all(gone), sleep(2000)]);
+}
+
 function track(child: ChildProcess): void {
   live.add(child);
   child.once('exit', () => live.delete(child));
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
+  onExit();
 }
 
 /**
@@ -92,6 +106,8 @@ export async function startSplitRelay(tuning: RelayTuning, smtpRole: SmtpPlace, 
   const smtpPort = smtpRole === 'child' ? await freePort() : 0;
   const raw = relayConfigInput(smscPort, prefix, tuning, smtpPort);
   const dir = mkdtempSync(join(tmpdir(), 'smtp2sms-bench-'));
+  tempDirs.add(dir);
+  onExit();
   const configFile = join(dir, 'relay.yaml');
   writeFileSync(configFile, stringify({ ...raw, logging: { level: 'warn' } }));
 
@@ -105,6 +121,7 @@ export async function startSplitRelay(tuning: RelayTuning, smtpRole: SmtpPlace, 
     await control.close();
     await smsc.stop();
     rmSync(dir, { recursive: true, force: true });
+    tempDirs.delete(dir);
     const deleted = await deleteKeys(prefix);
     process.stderr.write(`bench: deleted ${deleted} Redis keys under ${prefix}:*\n`);
   };
@@ -149,7 +166,8 @@ function startChild(role: 'smtp' | 'worker', configFile: string, hardLimitS: num
   const forward = (chunk: Buffer) => {
     if (forwarded >= MAX_FORWARDED_BYTES) return;
     forwarded += chunk.length;
-    process.stderr.write(`[${role} ${child.pid}] ${chunk.toString('utf8').trimEnd()}\n`);
+    const lines = chunk.toString('utf8').trimEnd().split('\n');
+    process.stderr.write(lines.map((line) => `[${role} ${child.pid}] ${line}\n`).join(''));
     if (forwarded >= MAX_FORWARDED_BYTES) process.stderr.write(`[${role} ${child.pid}] (further output dropped)\n`);
   };
   child.stdout!.on('data', forward);

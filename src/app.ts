@@ -65,7 +65,8 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       stops.push(() => simulator.stop());
     }
 
-    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 200, 2_000) });
+    // Fails fast: a hung Redis must turn into a 451 for the sender, not a hung SMTP session.
+    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 5_000, retryStrategy: (n) => Math.min(n * 200, 2_000) });
     redis.on('error', () => undefined);
     stops.push(async () => void redis.disconnect());
     const status = new StatusStore(redis, config.redis.prefix);
@@ -99,8 +100,10 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     }
 
     const carriers = createCarriers(config.carriers, { logger: log.child({ component: 'carrier' }), smppClassifier: new SmppStatusClassifier(config.delivery.smppStatus) });
-    for (const carrier of roles.worker ? carriers.values() : []) {
+    for (const carrier of carriers.values()) {
+      // Every role listens: an ingest-only process still serves carrier webhooks.
       carrier.onReceipt((receipt) => void tracker.handleReceipt(receipt));
+      if (!roles.worker) continue;
       await carrier.start();
       stops.push(() => carrier.stop());
     }
@@ -113,7 +116,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
         rateLimiter: new SharedRateLimiter(redis, config.redis.prefix),
         sharedRate: (name) => carrierOption(config, name, 'maxPartsPerSecond', 0),
       },
-      { from: config.sms.from, maxSegments: config.sms.maxSegments, transliterate: config.sms.transliterate, logContent: config.logging.content, ...(config.sms.truncationMarker !== undefined ? { truncationMarker: config.sms.truncationMarker } : {}) },
+      { from: config.sms.from, maxSegments: config.sms.maxSegments, transliterate: config.sms.transliterate, logContent: config.logging.content, receiptGraceMs: config.delivery.receiptGrace, ...(config.sms.truncationMarker !== undefined ? { truncationMarker: config.sms.truncationMarker } : {}) },
     );
     if (roles.worker) {
       const worker = new SmsWorker(
@@ -142,15 +145,14 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       worker.start();
     }
 
-    const storm = config.storm.enabled
-      ? new StormControl(redis, stormConfigFrom(config), { prefix: config.redis.prefix, onDecision: (d) => metrics.stormDecisions.inc({ action: d.action, reason: d.reason }) })
-      : undefined;
-    if (storm && roles.worker) {
+    // Built even when disabled: summaries held before it was turned off must still go out.
+    const storm = new StormControl(redis, stormConfigFrom(config), { prefix: config.redis.prefix, onDecision: (d) => metrics.stormDecisions.inc({ action: d.action, reason: d.reason }) });
+    if (roles.worker) {
       const flusher = startStormFlusher(storm, queue, config, metrics, log.child({ component: 'storm' }));
       stops.push(async () => flusher.stop());
     }
     const intake = createIntake(
-      { queue, status, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice, ...(storm ? { storm } : {}) },
+      { queue, status, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice, ...(config.storm.enabled ? { storm } : {}) },
       { render: renderOptionsFromConfig(config), validityMs: config.delivery.validity, delayNoticeMs: config.delivery.delayNotice, logContent: config.logging.content },
     );
     let smtpPort = 0;

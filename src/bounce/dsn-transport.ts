@@ -35,7 +35,8 @@ export function outboxDsnTransport(directory: string): DsnTransport {
   return {
     async send(_to, message, id) {
       await mkdir(directory, { recursive: true });
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.eml`;
+      // Named after the DSN task, so a retried task overwrites its own file instead of adding one.
+      const name = `${id.replace(/[^A-Za-z0-9_-]/g, '_')}.eml`;
       const temp = join(directory, `.${name}.tmp`);
       await writeFile(temp, message);
       await rename(temp, join(directory, name));

@@ -7,6 +7,11 @@ import { buildDsn, decodeXtext, type DsnKind, type DsnRecipient } from './dsn-me
 import type { DsnTransport } from './dsn-transport.js';
 import { dsnKindFor } from './notify-policy.js';
 
+const TAKE_PENDING = `if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('RENAME', KEYS[1], KEYS[2]) redis.call('EXPIRE', KEYS[2], 604800)
+end
+return redis.call('SMEMBERS', KEYS[2])`;
+
 export interface DsnTaskData {
   txId: string;
   kind: DsnKind;
@@ -41,6 +46,8 @@ export class BounceNotifier {
   private pendingKey(txId: string, kind: DsnKind) { return `${this.prefix}:dsn:${txId}:${kind}`; }
 
   async onFinal(event: FinalEvent): Promise<void> {
+    // Most outcomes want no DSN whoever sent them (a delivery without NOTIFY=SUCCESS): no I/O then.
+    if (event.notify !== undefined && dsnKindFor(event.outcome, 'someone', event.notify) === undefined) return;
     await this.consider(event.jobId, event.txId, event.outcome);
   }
 
@@ -59,22 +66,24 @@ export class BounceNotifier {
       this.log.debug({ event: 'dsn.not_requested', jobId, txId, outcome, notify: record.notify, nullSender: tx.sender === '' }, 'no DSN for this outcome');
       return;
     }
-    const key = this.pendingKey(txId, kind);
-    const [, scheduled] = (await this.redis.multi().sadd(key, jobId).set(`${key}:scheduled`, '1', 'PX', this.options.aggregateMs * 10 + 60_000, 'NX').expire(key, 86_400).exec()) ?? [];
-    if (scheduled?.[1] === 'OK') await this.schedule({ txId, kind }, `dsn-${txId}-${kind}-${Date.now()}`, this.options.aggregateMs);
+    // One task per transaction, kind and aggregation window: its id is derived, so adding it again
+    // (another recipient, or a retry after an error) is a no-op and needs no flag to keep in step.
+    const window = Math.floor(Date.now() / this.options.aggregateMs);
+    await this.redis.multi().sadd(this.pendingKey(txId, kind), jobId).expire(this.pendingKey(txId, kind), 7 * 86_400).exec();
+    await this.schedule({ txId, kind }, `dsn-${txId}-${kind}-${window}`, (window + 1) * this.options.aggregateMs - Date.now());
   }
 
   /** Runs a DSN task: takes the pending recipients once, then sends (retried as a whole on failure). */
-  async send(task: { data: DsnTaskData; saveData(data: DsnTaskData): Promise<void> }): Promise<void> {
+  async send(task: { id: string; data: DsnTaskData; saveData(data: DsnTaskData): Promise<void> }): Promise<void> {
     const { txId, kind } = task.data;
     let jobIds = task.data.jobIds;
     if (!jobIds) {
-      const key = this.pendingKey(txId, kind);
-      // Clear the flag first: a failure arriving from now on schedules its own DSN.
-      await this.redis.del(`${key}:scheduled`);
-      const [members] = (await this.redis.multi().smembers(key).del(key).exec()) ?? [];
-      jobIds = ((members?.[1] as string[]) ?? []).sort();
+      // Move the pending set to this task's own key before reading it: a crash here leaves the
+      // recipients with the task, and its retry reads them again.
+      const mine = `${this.pendingKey(txId, kind)}:${task.id}`;
+      jobIds = ((await this.redis.eval(TAKE_PENDING, 2, this.pendingKey(txId, kind), mine)) as string[]).sort();
       await task.saveData({ ...task.data, jobIds });
+      await this.redis.del(mine);
     }
     if (jobIds.length === 0) return;
     const tx = await this.store.getTransactionRecord(txId);
@@ -94,7 +103,7 @@ export class BounceNotifier {
       recipients,
       returned: tx.ret === 'FULL' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
     });
-    const where = await this.transport.send(tx.sender, message, `${txId}-${kind}`);
+    const where = await this.transport.send(tx.sender, message, task.id);
     await Promise.all(records.map((r) => this.store.markDsn(r.jobId, kind)));
     this.log.info({ event: 'dsn.sent', txId, kind, to: tx.sender, recipients: recipients.map((r) => r.number), where }, 'delivery status notification sent');
   }

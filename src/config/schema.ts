@@ -115,6 +115,8 @@ export const configSchema = z.strictObject({
     validity: duration.default(3_600_000),
     /** NOTIFY=DELAY: one notice when a message is still undelivered after this long. */
     delayNotice: duration.default(900_000),
+    /** A final receipt may still come this long after the validity end (receipts travel too). */
+    receiptGrace: duration.default(120_000),
     /** A receipt that matches no submitted part yet is kept and retried this long. */
     unmatchedReceiptHold: duration.default(60_000),
     smppStatus: z.record(z.string(), smppStatusOverride).default({}),
@@ -123,7 +125,7 @@ export const configSchema = z.strictObject({
       subject: z.enum(['number', 'message', 'carrier']).optional(),
       description: z.string().optional(),
     })).default({}),
-  }).default({ validity: 3_600_000, delayNotice: 900_000, unmatchedReceiptHold: 60_000, smppStatus: {}, receiptErrors: {} }),
+  }).default({ validity: 3_600_000, delayNotice: 900_000, receiptGrace: 120_000, unmatchedReceiptHold: 60_000, smppStatus: {}, receiptErrors: {} }),
   bounces: z.strictObject({
     from: z.string().default('MAILER-DAEMON@sms.localhost'),
     smtp: z.strictObject({ host: z.string(), port: z.number().int().min(1).max(65535).default(25) }).optional(),

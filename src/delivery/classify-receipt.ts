@@ -4,23 +4,29 @@ import { RECEIPT_ERR_RULES, RECEIPT_STAT_RULES, type ReceiptStatRule } from './r
 export interface ReceiptClassification extends Classification {
   /** False for progress reports (ACCEPTD, ENROUTE): the message still waits for its outcome. */
   final: boolean;
+  /** False for a stat word no rule knows (logged, so the operator can add a rule). */
+  recognised: boolean;
 }
 
 export type ReceiptErrOverrides = Record<string, { dsnStatus: string; subject?: 'number' | 'message' | 'carrier'; description?: string }>;
 
 const BY_STAT = new Map<string, ReceiptStatRule>(RECEIPT_STAT_RULES.map((r) => [r.stat, r]));
 
-/** Receipt stat/err → outcome and DSN status; an unknown stat is a final failure of unknown cause. */
+/**
+ * Receipt stat/err → outcome and DSN status. An unknown stat word is not final: unknown is never
+ * proof of failure, so the message waits for a known receipt or its validity deadline.
+ */
 export function classifyReceipt(stat: string, err: string | undefined, errOverrides: ReceiptErrOverrides = {}): ReceiptClassification {
   const word = stat.trim().toUpperCase();
   const rule = BY_STAT.get(word);
   const errKey = err === undefined ? undefined : err.trim().padStart(3, '0');
   const words = `stat:${word}${err !== undefined ? ` err:${err}` : ''}`;
   if (!rule) {
-    return { final: true, outcome: 'permanent', code: `DLR_${word || 'EMPTY'}`, dsnStatus: '5.0.0', subject: 'carrier', reason: `${words} (unrecognised receipt state)` };
+    return { final: false, recognised: false, outcome: 'accepted', code: `DLR_${word || 'EMPTY'}`, dsnStatus: '4.0.0', subject: 'carrier', reason: `${words} (unrecognised receipt state)` };
   }
   const base: ReceiptClassification = {
     final: rule.final,
+    recognised: true,
     outcome: rule.outcome,
     code: `DLR_${rule.stat}`,
     dsnStatus: rule.dsnStatus,

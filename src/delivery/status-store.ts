@@ -75,6 +75,7 @@ export class StatusStore {
       multi.set(this.idKey(fields.carrier, id), `${jobId}|${i}`, 'EX', KEEP_SECONDS);
     });
     multi.hset(key, flat);
+    multi.expire(key, KEEP_SECONDS);
     // Only move forward: a receipt that raced ahead may have made the state final already.
     (multi as unknown as StatusScripts).s2sMarkSubmitted(key);
     if (fields.deadline !== undefined) multi.zadd(this.deadlinesKey, fields.deadline, jobId);

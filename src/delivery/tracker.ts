@@ -22,6 +22,8 @@ export interface FinalEvent {
   dsnStatus: string;
   reason: string;
   diagnostic?: string;
+  /** The recipient's RFC 3461 NOTIFY, so the notifier can often decide without a read. */
+  notify?: string[];
 }
 
 export interface TrackerOptions {
@@ -47,6 +49,7 @@ interface HeldReceipt {
  */
 export class DeliveryTracker {
   private held: HeldReceipt[] = [];
+  private pendingFinals: FinalEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -95,6 +98,9 @@ export class DeliveryTracker {
       state, stat: receipt.stat, ...(receipt.err !== undefined ? { err: receipt.err } : {}), reason: verdict.reason, at: receipt.receivedAt,
     });
     this.log.info({ event: 'receipt.matched', jobId: found.jobId, part: found.part, carrier: receipt.carrier, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
+    if (!verdict.recognised) {
+      this.log.warn({ event: 'receipt.unknown_stat', carrier: receipt.carrier, stat: receipt.stat, err: receipt.err, jobId: found.jobId }, 'receipt with an unknown stat word: not treated as final');
+    }
     if (!record || !verdict.final) return true;
     const diagnostic = `${this.options.diagnosticType(receipt.carrier)}; stat:${receipt.stat}${receipt.err !== undefined ? ` err:${receipt.err}` : ''}`;
     if (verdict.outcome === 'permanent') {
@@ -109,7 +115,15 @@ export class DeliveryTracker {
     const won = await this.store.finalize(record.jobId, outcome, details);
     if (!won) return;
     this.log.info({ event: `sms.${outcome}`, jobId: record.jobId, txId: record.txId, code: details.code, status: details.dsnStatus }, `message ${outcome}`);
-    await this.onFinal({ jobId: record.jobId, txId: record.txId, outcome, ...details });
+    const event: FinalEvent = { jobId: record.jobId, txId: record.txId, outcome, ...details, notify: record.notify ?? [] };
+    try {
+      await this.onFinal(event);
+    } catch (err) {
+      // The outcome is final already, so no other path will get here again: keep retrying it.
+      this.log.error({ event: 'dsn.schedule_failed', jobId: record.jobId, err: (err as Error).message }, 'could not schedule the DSN; will retry');
+      this.pendingFinals.push(event);
+      this.schedule();
+    }
   }
 
   private schedule(): void {
@@ -122,6 +136,9 @@ export class DeliveryTracker {
   }
 
   private async retryHeld(): Promise<void> {
+    for (const event of this.pendingFinals.splice(0)) {
+      await this.onFinal(event).catch(() => this.pendingFinals.push(event));
+    }
     const pending = this.held;
     this.held = [];
     for (const entry of pending) {
@@ -138,7 +155,7 @@ export class DeliveryTracker {
         this.log.error({ event: 'receipt.unmatched', carrier: r.carrier, carrierMessageId: r.carrierMessageId, stat: r.stat, err: r.err }, 'receipt matches no submitted message (check receiptIdFormat)');
       }
     }
-    if (this.held.length > 0) this.schedule();
+    if (this.held.length > 0 || this.pendingFinals.length > 0) this.schedule();
   }
 }
 

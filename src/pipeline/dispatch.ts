@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Carrier, SubmitResult } from '../carriers/carrier.js';
 import type { StatusStore } from '../delivery/status-store.js';
-import { CarrierError, MessageError, Smtp2SmsError } from '../errors.js';
+import { CarrierError, MessageError, QueueError, Smtp2SmsError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SmsJob } from '../queue/job.js';
 import type { CircuitBreakers } from '../routing/breaker.js';
@@ -16,6 +16,8 @@ export interface DispatchOptions {
   transliterate: boolean;
   truncationMarker?: string;
   logContent: boolean;
+  /** How long after the validity end (or the submission, if later) a final receipt may still come. */
+  receiptGraceMs: number;
 }
 
 export interface DispatchDeps {
@@ -51,9 +53,17 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
     const route = deps.route(data.number);
     if (!route) throw new MessageError('NO_ROUTE', `no route matches ${data.number}`, true);
     const candidates = route.carriers.map((name) => deps.carriers.get(name)).filter((c): c is Carrier => c !== undefined);
-    // A carrier that reports itself down is tried last, not never: it may be the only one.
+    const progress = data.progress;
+    if (progress?.complete) {
+      // Accepted in an earlier attempt whose bookkeeping failed: record it, never send it again.
+      const carrier = candidates.find((c) => c.name === progress.carrier) ?? deps.carriers.get(progress.carrier);
+      if (carrier) return succeeded(deps, job, route, carrier, encodeFor(carrier, data.text, options), { carrier: carrier.name, partIds: progress.partIds }, log, options);
+    }
+    // A carrier that reports itself down is tried last, not never: it may be the only one. The
+    // carrier that already took some parts goes first, so the rest follow on the same path.
     // (A carrier whose circuit is open is skipped until its cool-down ends.)
-    const ordered = [...candidates.filter((c) => c.health().up), ...candidates.filter((c) => !c.health().up)];
+    const up = (c: Carrier) => (c.name === progress?.carrier ? 2 : c.health().up ? 1 : 0);
+    const ordered = candidates.map((c) => ({ c, rank: up(c) })).sort((a, b) => b.rank - a.rank).map((x) => x.c);
 
     let lastError: Smtp2SmsError | undefined;
     let anyTemporary = false;
@@ -64,16 +74,19 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         anyTemporary = true;
         continue;
       }
-      const sms = encodeFor(carrier, data.text, options);
+      let result: SubmitResult;
+      let sms: SmsMessage;
       try {
-        await deps.rateLimiter.acquire(carrier.name, deps.sharedRate(carrier.name), sms.segments.length);
-        const result = await submit(carrier, job, sms, options);
-        deps.breakers.success(carrier.name);
-        await succeeded(deps, job, route, carrier, sms, result, log, options);
-        return;
+        sms = encodeFor(carrier, data.text, options);
+        await acquireRate(deps, carrier.name, sms.segments.length);
+        result = await submit(carrier, job, sms, options);
       } catch (error) {
+        if (error instanceof QueueError) {
+          deps.breakers.release(carrier.name);
+          throw error;
+        }
         const err = asCarrierError(error, carrier.name);
-        if (err.code !== 'RATE_LIMITED' && !(err.permanent && err.details.subject !== 'carrier')) deps.breakers.failure(carrier.name);
+        judge(deps.breakers, carrier.name, err);
         const accepted = err.details.acceptedPartIds;
         if (accepted && accepted.length > 0) await job.saveProgress({ carrier: carrier.name, partIds: accepted });
         deps.metrics.smsFailures.inc({ carrier: carrier.name, code: err.code, permanent: String(err.permanent) });
@@ -82,7 +95,13 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         lastError = err;
         if (err.permanent && err.details.subject !== 'carrier') throw err;
         if (!err.permanent) anyTemporary = true;
+        continue;
       }
+      deps.breakers.success(carrier.name);
+      // Saved before any other bookkeeping: if that fails, the retry records instead of resending.
+      await job.saveProgress({ carrier: carrier.name, partIds: result.partIds, complete: true });
+      await succeeded(deps, job, route, carrier, sms, result, log, options);
+      return;
     }
     if (!lastError) throw new MessageError('NO_CARRIER', `route ${route.name} names no configured carrier`, true);
     // Every carrier failed. Final only if each refused it for good; otherwise try again later.
@@ -91,6 +110,23 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
     }
     throw lastError;
   };
+}
+
+/** A carrier answer about the number or the message still shows the carrier is healthy. */
+function judge(breakers: CircuitBreakers, carrier: string, err: CarrierError): void {
+  if (err.code === 'RATE_LIMITED') breakers.release(carrier);
+  else if (err.permanent && err.details.subject !== 'carrier') breakers.success(carrier);
+  else breakers.failure(carrier);
+}
+
+/** The shared rate limit; a Redis failure here is the queue's problem, not the carrier's. */
+async function acquireRate(deps: DispatchDeps, carrier: string, parts: number): Promise<void> {
+  try {
+    await deps.rateLimiter.acquire(carrier, deps.sharedRate(carrier), parts);
+  } catch (error) {
+    if (error instanceof CarrierError) throw error;
+    throw new QueueError('RATE_LIMIT_UNAVAILABLE', `could not check the rate limit of ${carrier}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function encodeFor(carrier: Carrier, text: string, options: DispatchOptions): SmsMessage {
@@ -121,7 +157,7 @@ async function succeeded(deps: DispatchDeps, job: SmsJob, route: Route, carrier:
   // receipts there is nothing to wait for, and acceptance is all that will ever be known.
   await deps.status.recordSubmitted(job.id, {
     route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts,
-    ...(deps.expectsReceipts(carrier.name) ? { deadline: job.data.expiresAt } : {}),
+    ...(deps.expectsReceipts(carrier.name) ? { deadline: Math.max(job.data.expiresAt, Date.now()) + options.receiptGraceMs } : {}),
   });
   log.info(
     { event: 'sms.submitted', carrier: carrier.name, encoding: sms.encoding, parts: sms.segments.length, truncated: sms.truncated, partIds: result.partIds, ...(options.logContent ? { text: sms.text } : {}) },

@@ -58,7 +58,7 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     let decisions: StormDecision[];
     try {
       const meta = stormMetaOf(rendered.recogniser, rendered.fields, messageId);
-      decisions = deps.storm ? await Promise.all(jobs.map((j) => deps.storm!.decide(j.data.number, text, meta))) : jobs.map(() => SEND);
+      decisions = deps.storm ? await decideAll(deps.storm, jobs.map((j) => j.data.number), text, meta) : jobs.map(() => SEND);
     } catch (cause) {
       throw new QueueError('STORM_UNAVAILABLE', `could not check storm control: ${(cause as Error).message}`, { cause });
     }
@@ -77,9 +77,10 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
           ...stormState(decisions[i]!),
         })),
       );
+      if (toSend.length > 0) await deps.queue.enqueue(toSend);
+      // After the jobs: a refused transaction (451) must not produce a delay notice later.
       const delayed = mail.recipients.flatMap((r, i) => (r.dsn?.notify?.includes('DELAY') && decisions[i]!.action === 'send' ? [jobs[i]!.id] : []));
       if (delayed.length > 0) await deps.scheduleDelayNotice(delayed, receivedAt + options.delayNoticeMs);
-      if (toSend.length > 0) await deps.queue.enqueue(toSend);
     } catch (cause) {
       // Storm control counted these as sent; the client will retry, and must not be suppressed then.
       if (deps.storm) await Promise.all(jobs.map((j, i) => deps.storm!.undo(j.data.number, text, decisions[i]!).catch(() => undefined)));
@@ -99,6 +100,15 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     );
     return { txId };
   };
+}
+
+/** Every recipient's decision, or none: if one fails, those already counted are undone. */
+async function decideAll(storm: StormControl, numbers: string[], text: string, meta: ReturnType<typeof stormMetaOf>): Promise<StormDecision[]> {
+  const settled = await Promise.allSettled(numbers.map((n) => storm.decide(n, text, meta)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<StormDecision>).value);
+  await Promise.all(settled.map((r, i) => (r.status === 'fulfilled' ? storm.undo(numbers[i]!, text, r.value).catch(() => undefined) : undefined)));
+  throw failed.reason;
 }
 
 function stormState(decision: StormDecision): { state?: 'suppressed' | 'held'; storm?: string } {

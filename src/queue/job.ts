@@ -15,7 +15,7 @@ export interface SmsJobData {
   /** After this the message is not sent any more (delivery.validity). */
   expiresAt: number;
   /** Parts that a carrier already accepted in an earlier attempt, so a retry does not resend them. */
-  progress?: { carrier: string; partIds: string[] };
+  progress?: { carrier: string; partIds: string[]; complete?: boolean };
 }
 
 export interface SmsJob {

@@ -59,6 +59,10 @@ export class SmsWorker {
         prefix: options.prefix,
         concurrency: options.concurrency,
         lockDuration: options.lockDurationMs,
+        // A job that stalls (its worker died) goes back to the queue; the validity period, not a
+        // stall count, decides when to give up on it. (BullMQ failing a job for stalling would
+        // bypass the processor, and so the final state and the DSN.)
+        maxStalledCount: 1_000,
         autorun: false,
         settings: {
           backoffStrategy: (attemptsMade, _type, err, job) =>
@@ -95,8 +99,12 @@ export async function closeWorker(worker: Worker, connection: Redis, graceMs = 1
     timer = setTimeout(resolve, graceMs);
     timer.unref();
   });
-  await Promise.race([worker.close().catch(() => undefined), timeout]);
+  const graceful = worker.close().then(() => true, () => true);
+  const closed = await Promise.race([graceful, timeout.then(() => false)]);
   clearTimeout(timer);
+  // Jobs still running after the grace period are abandoned, not left to race the shutdown of
+  // the carriers and Redis; their locks lapse and another worker takes them again.
+  if (!closed) await worker.close(true).catch(() => undefined);
 }
 
 function toSmsJob(job: Job<SmsJobData>): SmsJob {

@@ -31,6 +31,12 @@ export class CircuitBreakers {
     return true;
   }
 
+  /** The carrier answered, but the answer says nothing about its health (a rate wait): free the probe. */
+  release(carrier: string): void {
+    const state = this.state(carrier);
+    if (state.kind === 'half-open') state.probing = false;
+  }
+
   success(carrier: string): void {
     this.states.set(carrier, { kind: 'closed', failures: 0 });
   }

@@ -16,15 +16,21 @@ return 1`;
  * `acquire` waits for the next second when the current one is used up (a message larger than the
  * whole limit still goes, alone); after `maxWaitMs` it gives the job back to the queue.
  */
+interface RateScript {
+  s2sRateTake(key: string, parts: string, limit: string): Promise<number>;
+}
+
 export class SharedRateLimiter {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly maxWaitMs = 30_000) {}
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly maxWaitMs = 30_000) {
+    if (!('s2sRateTake' in redis)) redis.defineCommand('s2sRateTake', { numberOfKeys: 1, lua: TAKE });
+  }
 
   async acquire(carrier: string, perSecond: number, parts: number): Promise<void> {
     if (perSecond <= 0) return;
     const deadline = Date.now() + this.maxWaitMs;
     for (;;) {
       const second = Math.floor(Date.now() / 1000);
-      const ok = await this.redis.eval(TAKE, 1, `${this.prefix}:rate:${carrier}:${second}`, String(parts), String(perSecond));
+      const ok = await (this.redis as unknown as RateScript).s2sRateTake(`${this.prefix}:rate:${carrier}:${second}`, String(parts), String(perSecond));
       if (ok === 1) return;
       const nextSecond = (second + 1) * 1000;
       if (nextSecond > deadline) {

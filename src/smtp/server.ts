@@ -85,7 +85,8 @@ export class SmtpListener {
           return callback(null, { user: user.username });
         }
         this.log.warn({ event: 'smtp.auth_failed', client: session.remoteAddress, username: auth.username }, 'authentication failed');
-        callback(replies.authFailed());
+        // A pause makes guessing passwords slow; smtp-server also ends a session after 10 failures.
+        setTimeout(() => callback(replies.authFailed()), AUTH_FAILURE_DELAY_MS).unref();
       },
 
       onMailFrom: (address, session, callback) => {
@@ -122,7 +123,7 @@ export class SmtpListener {
     });
     // Per-connection failures (a client dropping mid-TLS, a reset) are the client's business.
     this.server.on('error', (err: NodeJS.ErrnoException) => {
-      const clientSide = err.code === 'ECONNRESET' || err.code === 'EPIPE' || /tls|ssl|socket/i.test(err.message);
+      const clientSide = err.code !== undefined && CLIENT_SIDE_ERRORS.has(err.code);
       this.log[clientSide ? 'warn' : 'error']({ event: clientSide ? 'smtp.connection_error' : 'smtp.error', code: err.code, err: err.message }, 'SMTP error');
     });
   }
@@ -184,6 +185,11 @@ export class SmtpListener {
     }
   }
 }
+
+const AUTH_FAILURE_DELAY_MS = 1_000;
+
+/** Connection-level failures caused by the client or the network, not by us. */
+const CLIENT_SIDE_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'EPROTO']);
 
 function sameSecret(expected: string, given: string): boolean {
   const a = Buffer.from(expected);

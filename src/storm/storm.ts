@@ -56,6 +56,8 @@ export class StormControl {
   ) {
     this.keys = new StormKeys(options.prefix);
     this.now = options.now ?? Date.now;
+    // EVALSHA after the first call: the decision script is sent once, not with every recipient.
+    if (!('s2sStormDecide' in redis)) redis.defineCommand('s2sStormDecide', { numberOfKeys: 9, lua: DECIDE_SCRIPT });
   }
 
   /** Whether to send `text` to `number` now, suppress it, or hold it for a summary. */
@@ -67,9 +69,9 @@ export class StormControl {
     const alertHash = digest(meta.alertKey ?? '');
     const state = meta.state ?? 'info';
     const held = JSON.stringify({ text, state, alertKey: meta.alertKey, messageId: meta.messageId, at: now });
-    const result = (await this.redis.eval(
-      DECIDE_SCRIPT,
-      9,
+    const decideScript = (this.redis as unknown as { s2sStormDecide(...args: string[]): Promise<unknown> }).s2sStormDecide;
+    const result = (await decideScript.call(
+      this.redis,
       this.keys.dedup(number, textHash),
       this.keys.lastSent(number, alertHash),
       this.keys.problemSent(number, alertHash),
@@ -162,7 +164,9 @@ export class StormControl {
       return false;
     }
     const text = burstSummaryText(this.config.summaryTemplate, held);
-    await send({ id: `storm-burst-${number}-${held[0]!.seq}`, number, kind: 'burst', text, count: held.length, held });
+    // The held sequence restarts after a quiet day; the first message's time keeps the id unique,
+    // so a new burst never collides with an old summary job that the queue still remembers.
+    await send({ id: `storm-burst-${number}-${held[0]!.seq}-${held[0]!.at}`, number, kind: 'burst', text, count: held.length, held });
     this.totals.burstSummaries++;
     const now = this.now();
     const hour = Math.floor(now / HOUR_MS);

@@ -34,7 +34,7 @@ describe('time-driven DSNs', () => {
       'bounces-expiry',
       {
         bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 100 },
-        delivery: { validity: '2500ms', delayNotice: '600ms' },
+        delivery: { validity: '2500ms', delayNotice: '600ms', receiptGrace: 0 },
       },
       { deliveryReceipts: { enabled: true, delayMs: 20 }, rules: [{ match: '+4915100000009', action: 'receipt', receiptStat: 'DELIVRD', delayMs: 8_000 }, ...DEFAULT_SMSC_RULES] },
     );

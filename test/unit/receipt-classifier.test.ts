@@ -19,7 +19,7 @@ describe('receipt stat/err classifier', () => {
     ['UNKNOWN', undefined, true, 'permanent', '5.0.0'],
     ['ACCEPTD', undefined, false, 'accepted', '2.0.0'],
     ['ENROUTE', undefined, false, 'accepted', '2.0.0'],
-    ['GARBAGE', undefined, true, 'permanent', '5.0.0'],
+    ['GARBAGE', undefined, false, 'accepted', '4.0.0'],
   ] as const)('stat:%s err:%s → final %s, %s, %s', (stat, err, final, outcome, dsnStatus) => {
     const c = classifyReceipt(stat, err);
     expect({ final: c.final, outcome: c.outcome, dsnStatus: c.dsnStatus }).toEqual({ final, outcome, dsnStatus });

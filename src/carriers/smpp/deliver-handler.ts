@@ -74,5 +74,7 @@ function messageBody(pdu: PDU): Buffer {
 
 /** The receipt's text field quotes the start of the SMS; message text is never logged. */
 function redactQuote(raw: string): string {
+  // Binary or UCS-2 bodies cannot be searched for the quote: only their size is logged.
+  if (raw.startsWith('hex:')) return `${Math.floor((raw.length - 4) / 2)} octets (not text)`;
   return raw.replace(/(\btext\s*:).*$/is, '$1[redacted]');
 }

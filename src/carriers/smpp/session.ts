@@ -193,7 +193,16 @@ export class SmppSession {
     }, this.options.enquireLinkMs);
   }
 
+  /** Runs inside the smpp package's socket reader, where a throw would be uncaught: never throw. */
   private onPdu(generation: number, pdu: PDU): void {
+    try {
+      this.handlePdu(generation, pdu);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, command: pdu.command }, 'could not handle a PDU from the SMSC');
+    }
+  }
+
+  private handlePdu(generation: number, pdu: PDU): void {
     if (generation !== this.generation || !this.conn) return;
     if (pdu.isResponse()) {
       if (!this.settle(pdu.sequence_number, { kind: 'response', pdu })) {
