@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createSimulator, dsnTransport, smtpListenerOptions } from './app-parts.js';
 import { BounceNotifier } from './bounce/notifier.js';
@@ -8,7 +7,8 @@ import type { Config } from './config/schema.js';
 import { SmppStatusClassifier } from './delivery/classify-smpp.js';
 import { StatusStore } from './delivery/status-store.js';
 import { DeliveryTracker } from './delivery/tracker.js';
-import { Smtp2SmsError } from './errors.js';
+import { CarrierError, Smtp2SmsError } from './errors.js';
+import { failFastRedis } from './redis-connections.js';
 import { createHttpServer, listenHttp } from './http/server.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createDispatcher } from './pipeline/dispatch.js';
@@ -37,8 +37,8 @@ export interface RunningApp {
 }
 
 /**
- * Wires the stages from a validated config and starts them. Nothing here runs at import time;
- * stop() takes everything down in reverse order.
+ * Roles let one machine run ingest and dispatch as separate processes on separate cores, sharing
+ * Redis; by default one process does both.
  */
 export interface AppRoles {
   /** Accept mail over SMTP (ingest). */
@@ -48,8 +48,8 @@ export interface AppRoles {
 }
 
 /**
- * Roles let one machine run ingest and dispatch as separate processes on separate cores, sharing
- * Redis; by default one process does both.
+ * Wires the stages from a validated config and starts them. Nothing here runs at import time;
+ * stop() takes everything down in reverse order.
  */
 export async function startApp(config: Config, log: Logger, roles: AppRoles = { smtp: true, worker: true }): Promise<RunningApp> {
   const stops: (() => Promise<void>)[] = [];
@@ -66,8 +66,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     }
 
     // Fails fast: a hung Redis must turn into a 451 for the sender, not a hung SMTP session.
-    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 5_000, retryStrategy: (n) => Math.min(n * 200, 2_000) });
-    redis.on('error', () => undefined);
+    const redis = failFastRedis(config.redis.url);
     stops.push(async () => void redis.disconnect());
     const status = new StatusStore(redis, config.redis.prefix);
     const queue = new SmsQueue({ redisUrl: config.redis.url, prefix: config.redis.prefix, attempts: config.queue.attempts });
@@ -129,7 +128,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
           process: dispatch,
           onFinalFailure: async (job, error) => {
             const code = error instanceof Smtp2SmsError ? error.code : 'ERROR';
-            const details = (error as { details?: { dsnStatus?: string; diagnostic?: string } }).details ?? {};
+            const details = error instanceof CarrierError ? error.details : {};
             metrics.smsFinalFailures.inc({ code });
             await tracker.finalizeFailure(job.id, code === 'EXPIRED' ? 'expired' : 'failed', {
               code, reason: error.message,

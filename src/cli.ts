@@ -8,7 +8,7 @@ import { maskSecrets } from './config/mask.js';
 import { Smtp2SmsError } from './errors.js';
 import { createLogger } from './observability/logger.js';
 import { previewMail } from './preview.js';
-import { SmscSimulator } from './smsc/index.js';
+import { createSimulator } from './app-parts.js';
 
 const USAGE = `usage: smtp2sms <command> [options]
 
@@ -58,13 +58,9 @@ async function main(argv: string[]): Promise<number> {
       const port = values.port === undefined ? 2775 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
       const log = createLogger('info');
-      const simulator = new SmscSimulator({ host: values.host ?? '127.0.0.1', port, logger: log });
+      const simulator = createSimulator({ enabled: true, host: values.host ?? '127.0.0.1', port, receiptDelay: 200 }, log);
       const bound = await simulator.start();
       log.info({ event: 'simulator.started', port: bound }, 'SMSC simulator listening');
-      simulator.on('message', (m: { destination: string; dataCoding: number; parts: unknown[]; text: string }) => {
-        // The simulator is a test tool: showing what arrived is its job.
-        log.info({ event: 'simulator.message', to: m.destination, dataCoding: m.dataCoding, parts: m.parts.length, text: m.text }, 'SMS received');
-      });
       await untilSignal();
       await simulator.stop();
       return 0;

@@ -24,14 +24,6 @@ export class ConfigError extends Smtp2SmsError {
   }
 }
 
-/** A recipient address is not something we can send an SMS to. */
-export class RecipientError extends Smtp2SmsError {
-  readonly family = 'recipient';
-  constructor(code: 'NOT_OUR_DOMAIN' | 'INVALID_NUMBER' | 'TOO_MANY_RECIPIENTS', message: string) {
-    super(code, message, true);
-  }
-}
-
 /** The durable queue (Redis) could not take or give a job. Always temporary. */
 export class QueueError extends Smtp2SmsError {
   readonly family = 'queue';
@@ -72,8 +64,4 @@ export class CarrierError extends Smtp2SmsError {
   ) {
     super(code, message, permanent, options);
   }
-}
-
-export function isPermanent(err: unknown): boolean {
-  return err instanceof Smtp2SmsError && err.permanent;
 }

@@ -12,6 +12,8 @@ const TAKE_PENDING = `if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXIS
 end
 return redis.call('SMEMBERS', KEYS[2])`;
 
+const DEL_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
 export interface DsnTaskData {
   txId: string;
   kind: DsnKind;
@@ -66,11 +68,17 @@ export class BounceNotifier {
       this.log.debug({ event: 'dsn.not_requested', jobId, txId, outcome, notify: record.notify, nullSender: tx.sender === '' }, 'no DSN for this outcome');
       return;
     }
-    // One task per transaction, kind and aggregation window: its id is derived, so adding it again
-    // (another recipient, or a retry after an error) is a no-op and needs no flag to keep in step.
-    const window = Math.floor(Date.now() / this.options.aggregateMs);
-    await this.redis.multi().sadd(this.pendingKey(txId, kind), jobId).expire(this.pendingKey(txId, kind), 7 * 86_400).exec();
-    await this.schedule({ txId, kind }, `dsn-${txId}-${kind}-${window}`, (window + 1) * this.options.aggregateMs - Date.now());
+    // The first pending recipient names the task (its id is kept in a flag); later ones and
+    // retries after an error add the same id again, which the queue ignores. The window starts at
+    // the first failure, so failures close together always share one DSN.
+    const key = this.pendingKey(txId, kind);
+    const now = Date.now();
+    const candidate = `dsn-${txId}-${kind}-${now}`;
+    const replies = (await this.redis.multi().sadd(key, jobId).expire(key, 7 * 86_400)
+      .set(`${key}:task`, candidate, 'PX', this.options.aggregateMs * 10 + 60_000, 'NX').get(`${key}:task`).exec()) ?? [];
+    const taskId = (replies[3]?.[1] as string | null) ?? candidate;
+    const startedAt = Number(taskId.slice(taskId.lastIndexOf('-') + 1)) || now;
+    await this.schedule({ txId, kind }, taskId, startedAt + this.options.aggregateMs - now);
   }
 
   /** Runs a DSN task: takes the pending recipients once, then sends (retried as a whole on failure). */
@@ -81,6 +89,8 @@ export class BounceNotifier {
       // Move the pending set to this task's own key before reading it: a crash here leaves the
       // recipients with the task, and its retry reads them again.
       const mine = `${this.pendingKey(txId, kind)}:${task.id}`;
+      // Clear the flag first (if it is still ours): a failure arriving from now on starts a new task.
+      await this.redis.eval(DEL_IF_EQUAL, 1, `${this.pendingKey(txId, kind)}:task`, task.id);
       jobIds = ((await this.redis.eval(TAKE_PENDING, 2, this.pendingKey(txId, kind), mine)) as string[]).sort();
       await task.saveData({ ...task.data, jobIds });
       await this.redis.del(mine);

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { failFastRedis } from '../redis-connections.js';
 import { QueueError } from '../errors.js';
 import type { SmsJobData } from './job.js';
 
@@ -31,15 +32,7 @@ export class SmsQueue {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.keepCompletedSeconds = Math.ceil((options.keepCompletedMs ?? 86_400_000) / 1000);
     this.attempts = options.attempts ?? 50;
-    this.connection = new Redis(options.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: this.timeoutMs,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-      lazyConnect: false,
-    });
-    // Errors surface per request as QueueError; the connection event would otherwise crash us.
-    this.connection.on('error', () => undefined);
+    this.connection = failFastRedis(options.redisUrl, this.timeoutMs);
     this.queue = new Queue<SmsJobData>(SMS_QUEUE_NAME, { connection: this.connection, prefix: options.prefix });
     this.queue.on('error', () => undefined);
   }

@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { blockingRedis } from '../redis-connections.js';
 import { Smtp2SmsError } from '../errors.js';
 import { retryDelay, type BackoffRule } from './backoff.js';
 import type { SmsJob, SmsJobData } from './job.js';
@@ -18,8 +19,6 @@ export interface SmsWorkerHooks {
   process(job: SmsJob): Promise<void>;
   /** The job will not be tried again: permanent failure, expiry, or attempts exhausted. */
   onFinalFailure(job: SmsJob, error: Error): Promise<void> | void;
-  /** A temporary failure; it will be retried after `delayMs`. */
-  onRetry?(job: SmsJob, error: Error, delayMs: number): void;
   onWorkerError?(error: Error): void;
 }
 
@@ -34,8 +33,7 @@ export class SmsWorker {
 
   constructor(options: SmsWorkerOptions, hooks: SmsWorkerHooks) {
     // Workers block on Redis: BullMQ needs maxRetriesPerRequest null here.
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 500, 5_000) });
-    this.connection.on('error', () => undefined);
+    this.connection = blockingRedis(options.redisUrl);
     this.worker = new Worker<SmsJobData>(
       SMS_QUEUE_NAME,
       async (job) => {
@@ -50,7 +48,6 @@ export class SmsWorker {
             await hooks.onFinalFailure(smsJob, err);
             throw new UnrecoverableError(`${codeOf(err)}: ${err.message}`);
           }
-          hooks.onRetry?.(smsJob, err, nextDelay(options.backoff, smsJob, err));
           throw err;
         }
       },

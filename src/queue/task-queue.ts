@@ -1,5 +1,6 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { blockingRedis, failFastRedis } from '../redis-connections.js';
 import { Smtp2SmsError } from '../errors.js';
 import { retryDelay, type BackoffRule } from './backoff.js';
 import { closeWorker } from './sms-worker.js';
@@ -32,10 +33,8 @@ export class TaskQueue<T> {
   private worker: Worker<T> | undefined;
 
   constructor(private readonly options: TaskQueueOptions) {
-    this.producerConnection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 200, 2_000) });
-    this.producerConnection.on('error', () => undefined);
-    this.workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 500, 5_000) });
-    this.workerConnection.on('error', () => undefined);
+    this.producerConnection = failFastRedis(options.redisUrl);
+    this.workerConnection = blockingRedis(options.redisUrl);
     this.queue = new Queue<T>(options.name, { connection: this.producerConnection, prefix: options.prefix });
     this.queue.on('error', () => undefined);
   }

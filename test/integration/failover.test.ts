@@ -21,7 +21,7 @@ beforeAll(async () => {
     (primaryPort) => ({
       carriers: { dead: smpp(deadPort), primary: smpp(primaryPort), backup: smpp(backupPort) },
       routes: [{ match: '+4915100000099', carriers: ['dead', 'backup'] }, { match: '*', carriers: ['primary', 'backup'] }],
-      failover: { breakerFailures: 2, breakerCooldown: '2s' },
+      failover: { breakerFailures: 2, breakerCooldown: '5s' },
     }),
     {
       deliveryReceipts: { enabled: false, delayMs: 0 },
@@ -100,7 +100,7 @@ describe('failover between carriers', () => {
     const tried = (await statusOf(skipped)).recipients[0]!.tried!.map((t) => `${t.carrier}:${t.code}`);
     expect(tried).toEqual(['primary:CIRCUIT_OPEN']);
     expect(relay.smsc.messages).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 2_200)); // the cool-down
+    await new Promise((r) => setTimeout(r, 5_200)); // the cool-down
     const probe = await send('+4915100000061', 'probe');
     await relay.smsc.waitForMessages(1, 10_000);
     expect((await statusOf(probe)).recipients[0]!.carrier).toBe('primary');
