@@ -165,7 +165,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
 
     let httpPort: number | undefined;
     if (config.http.enabled) {
-      const http = createHttpServer({ status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker });
+      const http = createHttpServer({ status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker, stormStatus: (number) => storm.status(number) });
       httpPort = await listenHttp(http, config.http.host, config.http.port);
       stops.push(() => http.close());
       log.info({ event: 'http.listening', host: config.http.host, port: httpPort }, 'HTTP API listening');

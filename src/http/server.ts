@@ -11,6 +11,8 @@ export interface HttpDeps {
   redisPing(): Promise<void>;
   /** False in an ingest-only process (`--role smtp`), which binds no carriers. */
   carriersRequired?: boolean;
+  /** Storm control's counters for one number (E.164), for `GET /api/numbers/:number/storm`. */
+  stormStatus?(number: string): Promise<unknown>;
 }
 
 /** Health, readiness, Prometheus metrics and the message status API. */
@@ -45,6 +47,12 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     const found = await deps.status.getTransaction(request.params.id);
     if (!found) return reply.code(404).send({ error: 'no such message' });
     return { id: found.tx.txId, messageId: found.tx.messageId, sender: found.tx.sender, receivedAt: new Date(found.tx.receivedAt).toISOString(), recipients: found.recipients };
+  });
+
+  app.get<{ Params: { number: string } }>('/api/numbers/:number/storm', async (request, reply) => {
+    const number = request.params.number.startsWith('+') ? request.params.number : `+${request.params.number}`;
+    if (!/^\+\d{6,15}$/.test(number) || !deps.stormStatus) return reply.code(400).send({ error: 'expected an E.164 number' });
+    return { number, ...((await deps.stormStatus(number)) as object) };
   });
 
   // Carrier delivery webhooks. Signatures cover the exact bytes, so bodies stay raw Buffers here;

@@ -49,5 +49,11 @@ describe('storm control in the relay', () => {
     const summary = texts.find((t) => t.startsWith('+3 more alerts'));
     expect(summary).toBeDefined();
     expect(summary).toContain('alert 3');
+    const counters = (await (await fetch(`http://127.0.0.1:${relay.app.httpPort}/api/numbers/4915100000033/storm`)).json()) as Record<string, unknown>;
+    expect(counters).toMatchObject({ number: '+4915100000033', held: 0 });
+    expect(counters.sentThisHour).toBeGreaterThanOrEqual(2);
+    const metrics = await (await fetch(`http://127.0.0.1:${relay.app.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/^smtp2sms_storm_decisions_total\{action="defer",reason="burst"\} 3$/m);
+    expect(metrics).toMatch(/^smtp2sms_storm_summaries_total\{kind="burst"\} 1$/m);
   });
 });
