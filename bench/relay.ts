@@ -8,7 +8,7 @@
  * (comma lists to run a subset), BENCH_WINDOW and BENCH_CONCURRENCY (relay tuning, 50 and 100),
  * BENCH_STAGES=0 to skip the intake-only / drain-only rows, BENCH_SPLIT=0 to skip relay-split
  * (the relay's roles in child processes), BENCH_SPLIT_SMTP=bench|child|both for where its smtp
- * role runs, BENCH_WARMUP (300) messages before each target's measured runs.
+ * role runs, BENCH_WARMUP (2000) messages before each target's measured runs (the JIT needs them).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SMS_STALL_MS, SmsArrivals } from './arrivals.js';
@@ -51,7 +51,7 @@ const splitRuns: { place: SmtpPlace; target: string; scenarios?: Scenario[] }[] 
     ];
 const STAGES = process.env.BENCH_STAGES !== '0';
 /** Messages sent to each target before its measured runs (JIT, connection pools, Redis scripts). */
-const WARMUP = env('BENCH_WARMUP', 300);
+const WARMUP = env('BENCH_WARMUP', 2000);
 const TUNING = { window: env('BENCH_WINDOW', 50), concurrency: env('BENCH_CONCURRENCY', 100) };
 /** Whole-bench watchdog: a hung run must not hang `npm run bench`. */
 const HARD_LIMIT_MS = env('BENCH_TIMEOUT_S', 240) * 1000;

@@ -66,7 +66,8 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     }
 
     // Fails fast: a hung Redis must turn into a 451 for the sender, not a hung SMTP session.
-    const redis = failFastRedis(config.redis.url);
+    // Status, storm and rate-limit commands from concurrent sessions are batched per tick.
+    const redis = failFastRedis(config.redis.url, 5_000, true);
     stops.push(async () => void redis.disconnect());
     const status = new StatusStore(redis, config.redis.prefix);
     const queue = new SmsQueue({ redisUrl: config.redis.url, prefix: config.redis.prefix, attempts: config.queue.attempts });
