@@ -102,7 +102,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     const carriers = createCarriers(config.carriers, { logger: log.child({ component: 'carrier' }), smppClassifier: new SmppStatusClassifier(config.delivery.smppStatus) });
     for (const carrier of carriers.values()) {
       // Every role listens: an ingest-only process still serves carrier webhooks.
-      carrier.onReceipt((receipt) => void tracker.handleReceipt(receipt));
+      carrier.onReceipt((receipt) => tracker.handleReceipt(receipt));
       if (!roles.worker) continue;
       await carrier.start();
       stops.push(() => carrier.stop());

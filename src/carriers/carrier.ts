@@ -37,6 +37,9 @@ export interface CarrierHealth {
 }
 
 /** A delivery receipt as the carrier reported it, before correlation with our status store. */
+/** May return a promise; a rejection means "not stored". */
+export type ReceiptListener = (receipt: CarrierReceipt) => unknown;
+
 export interface CarrierReceipt {
   carrier: string;
   carrierMessageId: string;
@@ -62,8 +65,12 @@ export interface Carrier {
   stop(): Promise<void>;
   submit(sms: OutboundSms): Promise<SubmitResult>;
   health(): CarrierHealth;
-  /** Delivery receipts are pushed here; the status store subscribes. */
-  onReceipt(listener: (receipt: CarrierReceipt) => void): void;
+  /**
+   * Delivery receipts are pushed here; the status store subscribes. A listener that rejects could
+   * not store the receipt: the carrier then asks its sender to deliver it again (SMPP temporary
+   * error, HTTP 503) instead of acknowledging a receipt that would be lost.
+   */
+  onReceipt(listener: ReceiptListener): void;
   /**
    * Carriers that report by webhook (HTTP providers) take `GET|POST /webhooks/<name>` here. The
    * signature is verified first: a bad one answers 401 and emits nothing; verified receipts go to

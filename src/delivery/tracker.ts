@@ -59,12 +59,17 @@ export class DeliveryTracker {
     private readonly options: TrackerOptions,
   ) {}
 
+  /**
+   * Records a receipt, or holds it while its submission is not recorded yet. Rejects when Redis
+   * cannot be reached: the carrier then asks for the receipt again rather than acknowledging it.
+   */
   async handleReceipt(receipt: CarrierReceipt): Promise<void> {
-    let matched = false;
+    let matched: boolean;
     try {
       matched = await this.apply(receipt);
     } catch (err) {
-      this.log.error({ event: 'receipt.error', carrier: receipt.carrier, err: (err as Error).message }, 'could not record a receipt; holding it');
+      this.log.error({ event: 'receipt.error', carrier: receipt.carrier, err: (err as Error).message }, 'could not record a receipt; the carrier will send it again');
+      throw err;
     }
     if (!matched) {
       this.held.push({ receipt, until: Date.now() + this.options.holdUnmatchedMs });

@@ -90,7 +90,9 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         const accepted = err.details.acceptedPartIds;
         if (accepted && accepted.length > 0) await job.saveProgress({ carrier: carrier.name, partIds: accepted });
         deps.metrics.smsFailures.inc({ carrier: carrier.name, code: err.code, permanent: String(err.permanent) });
-        await record(deps, job, route, carrier.name, err.code, err.message, err.permanent ? 'failed' : 'retrying');
+        // Failed only when no other carrier may take it; a carrier's own refusal moves it on.
+        const final = err.permanent && err.details.subject !== 'carrier';
+        await record(deps, job, route, carrier.name, err.code, err.message, final ? 'failed' : 'retrying');
         log.warn({ event: 'sms.attempt_failed', carrier: carrier.name, code: err.code, permanent: err.permanent, subject: err.details.subject, attempt: job.attempt, reason: err.message }, 'submission failed');
         lastError = err;
         if (err.permanent && err.details.subject !== 'carrier') throw err;

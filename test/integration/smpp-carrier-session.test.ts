@@ -172,6 +172,17 @@ describe('deliver_sm', () => {
     await smsc.waitFor(() => smsc.esmeResponses.some((p) => p.command === 'deliver_sm_resp' && p.command_status === 0));
   });
 
+  it('answers a receipt it could not store with a temporary error, so the SMSC sends it again', async () => {
+    const { smsc, port } = await h.fake(new DeliveryReceiptSmsc());
+    const carrier = await h.started(port);
+    carrier.onReceipt(async () => {
+      throw new Error('Redis is down');
+    });
+    await carrier.submit(outbound('hello'));
+    await smsc.waitFor(() => smsc.esmeResponses.some((p) => p.command === 'deliver_sm_resp'), 1_000, 'the deliver_sm_resp');
+    expect(smsc.esmeResponses.find((p) => p.command === 'deliver_sm_resp')!.command_status).toBe(0x64);
+  });
+
   it('matches a receipt quoting the id in decimal to the hex id of submit_sm_resp', async () => {
     const decimal = (id: string) => `id:${Number.parseInt(id, 16)} sub:001 dlvrd:000 submit date:250101120000 done date:250101120100 stat:UNDELIV err:001`;
     const { smsc, port } = await h.fake(new DeliveryReceiptSmsc(decimal));

@@ -122,3 +122,21 @@ describe('requests that are not receipts', () => {
     expect(receipts.map((r) => [r.carrierMessageId, r.stat, r.err])).toEqual([['r-1', 'UNDELIV', 'absent']]);
   });
 });
+
+describe('a receipt that cannot be stored', () => {
+  it('is not acknowledged: the provider gets 503 and sends the callback again', async () => {
+    const config = { preset: 'kannel', username: 'u', password: 'p', webhook: { url: 'https://relay.example.com/webhooks/kannel', token: TOKEN } };
+    const carrier = createHttpCarrier('c', httpCarrierSchema.parse({ type: 'http', ...config }), { logger, now: () => 1_000 });
+    let attempts = 0;
+    carrier.onReceipt(async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('Redis is down');
+    });
+    const url = `/webhooks/kannel?token=${TOKEN}&id=tx1-0&type=1&reply=ACK`;
+    const first = await carrier.handleWebhook!(get(url));
+    const second = await carrier.handleWebhook!(get(url));
+    expect(attempts).toBe(2);
+    expect(first.status).toBe(503);
+    expect(second.status).toBe(200);
+  });
+});

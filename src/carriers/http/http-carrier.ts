@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { HttpReplyClassifier, classifyHttpTimeout, classifyHttpUnavailable, classifyTooManySegments } from '../../delivery/classify-http.js';
 import type { Classification } from '../../delivery/outcome.js';
 import { CarrierError } from '../../errors.js';
-import type { Carrier, CarrierHealth, CarrierReceipt, OutboundSms, SubmitResult } from '../carrier.js';
+import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
 import { isSuccess, messageIds, readReply } from './reply.js';
 import { buildRequest, countSegments, describeTarget, messageValues } from './request.js';
 import type { HttpCarrierSpec } from './spec.js';
@@ -110,7 +110,7 @@ export class HttpCarrier implements Carrier {
     return { name: this.name, type: this.type, up, detail: up ? `${this.options.label}: ${this.last}` : 'not started' };
   }
 
-  onReceipt(listener: (receipt: CarrierReceipt) => void): void {
+  onReceipt(listener: ReceiptListener): void {
     this.webhooks.onReceipt(listener);
   }
 

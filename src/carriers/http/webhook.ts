@@ -3,7 +3,7 @@
  * them to the listeners. A request that fails verification changes nothing and gets 401.
  */
 import type { Logger } from 'pino';
-import type { CarrierReceipt } from '../carrier.js';
+import type { CarrierReceipt, ReceiptListener } from '../carrier.js';
 import { isRecord } from './json-path.js';
 import { parseReceipts } from './receipts.js';
 import { formObject } from './reply.js';
@@ -17,7 +17,7 @@ export interface WebhookResponse {
 }
 
 export class WebhookHandler {
-  private readonly listeners: ((receipt: CarrierReceipt) => void)[] = [];
+  private readonly listeners: ReceiptListener[] = [];
   private readonly verifier: Verifier | undefined;
 
   constructor(
@@ -29,7 +29,7 @@ export class WebhookHandler {
     this.verifier = spec ? createVerifier(spec.verify) : undefined;
   }
 
-  onReceipt(listener: (receipt: CarrierReceipt) => void): void {
+  onReceipt(listener: ReceiptListener): void {
     this.listeners.push(listener);
   }
 
@@ -67,19 +67,24 @@ export class WebhookHandler {
     const now = this.now();
     const { receipts, skipped } = parseReceipts(spec, doc, this.carrier, now);
     for (const s of skipped) this.log.info({ event: 'webhook.skipped', carrierMessageId: s.id, status: s.status, why: s.why }, 'webhook item is not a receipt');
-    for (const receipt of receipts) this.emit(receipt);
+    const stored = await Promise.all(receipts.map((receipt) => this.emit(receipt)));
+    // 503 makes the provider retry the callback: a receipt we could not store is not acknowledged.
+    if (stored.includes(false)) return { status: 503, body: { error: 'receipt not stored, retry later' } };
     return { status: 200, body: { received: receipts.length } };
   }
 
-  private emit(receipt: CarrierReceipt): void {
+  private async emit(receipt: CarrierReceipt): Promise<boolean> {
     this.log.info({ event: 'receipt', carrierMessageId: receipt.carrierMessageId, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
+    let stored = true;
     for (const listener of this.listeners) {
       try {
-        listener(receipt);
+        await listener(receipt);
       } catch (err) {
-        this.log.error({ err, carrierMessageId: receipt.carrierMessageId }, 'receipt listener failed');
+        stored = false;
+        this.log.error({ err: (err as Error).message, carrierMessageId: receipt.carrierMessageId }, 'could not store a receipt; the provider is asked to retry');
       }
     }
+    return stored;
   }
 }
 

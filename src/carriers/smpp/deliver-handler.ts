@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { PDU } from 'smpp';
-import type { CarrierReceipt } from '../carrier.js';
+import type { CarrierReceipt, ReceiptListener } from '../carrier.js';
 import type { RecentIds } from './recent-ids.js';
 import { decodeReceiptBody, describeBody, parseReceipt } from './receipt-parser.js';
 
@@ -15,7 +15,7 @@ const ESM_TYPE_MASK = 0x3c;
 const ESM_TYPE_RECEIPT = 0x04;
 
 export class DeliverHandler {
-  private readonly listeners: ((receipt: CarrierReceipt) => void)[] = [];
+  private readonly listeners: ReceiptListener[] = [];
 
   constructor(
     private readonly carrier: string,
@@ -23,11 +23,12 @@ export class DeliverHandler {
     private readonly log: Logger,
   ) {}
 
-  onReceipt(listener: (receipt: CarrierReceipt) => void): void {
+  onReceipt(listener: ReceiptListener): void {
     this.listeners.push(listener);
   }
 
-  handle(pdu: PDU): void {
+  /** Resolves false when a receipt could not be stored, so the SMSC is asked to send it again. */
+  async handle(pdu: PDU): Promise<boolean> {
     const body = messageBody(pdu);
     const receiptedId = typeof pdu.receipted_message_id === 'string' ? pdu.receipted_message_id : undefined;
     const isReceipt = ((pdu.esm_class ?? 0) & ESM_TYPE_MASK) === ESM_TYPE_RECEIPT || receiptedId !== undefined;
@@ -36,14 +37,14 @@ export class DeliverHandler {
         { command: pdu.command, from: pdu.source_addr, to: pdu.destination_addr, dataCoding: pdu.data_coding, octets: body.length },
         'mobile-originated message ignored (MO is not routed)',
       );
-      return;
+      return true;
     }
     const text = decodeReceiptBody(body, pdu.data_coding ?? 0);
     const messageState = typeof pdu.message_state === 'number' ? pdu.message_state : undefined;
     const parsed = parseReceipt({ receiptedMessageId: receiptedId, messageState, text });
     if (!parsed) {
       this.log.warn({ command: pdu.command, receiptedId, messageState, raw: redactQuote(describeBody(body)) }, 'unparseable delivery receipt');
-      return;
+      return true;
     }
     const { smscId, ourId } = this.recentIds.resolve(parsed.id);
     const receipt: CarrierReceipt = {
@@ -55,13 +56,16 @@ export class DeliverHandler {
     };
     if (parsed.err !== undefined) receipt.err = parsed.err;
     this.log.info({ id: ourId, smscId, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
+    let stored = true;
     for (const listener of this.listeners) {
       try {
-        listener(receipt);
+        await listener(receipt);
       } catch (err) {
-        this.log.error({ err, id: ourId, smscId }, 'receipt listener failed');
+        stored = false;
+        this.log.error({ err: (err as Error).message, id: ourId, smscId }, 'could not store a receipt; asking the SMSC to resend it');
       }
     }
+    return stored;
   }
 }
 

@@ -30,13 +30,16 @@ export interface SessionHandlers {
   onDown(reason: string): void;
   onRefused(code: string): void;
   /** deliver_sm or data_sm; the session answers it whatever the handler does. */
-  onDeliver(pdu: PDU): void;
+  /** Resolves false when the PDU could not be taken in (the SMSC should resend it). */
+  onDeliver(pdu: PDU): Promise<boolean>;
 }
 
 /** Bind answers that mean our credentials are wrong: retrying cannot help until config changes. */
 const CREDENTIAL_FAILURES = new Set([0x0d, 0x0e, 0x0f]);
 const SMPP_VERSION_34 = 0x34;
 const ESME_RINVCMDID = 0x03;
+/** "Temporary application error": the SMSC keeps the PDU and sends it again later. */
+const ESME_RX_T_APPN = 0x64;
 const UNBIND_WAIT_MS = 2_000;
 
 interface Pending {
@@ -224,14 +227,15 @@ export class SmppSession {
         return;
       case 'deliver_sm':
       case 'data_sm':
-        try {
-          this.handlers.onDeliver(pdu);
-        } catch (err) {
-          this.log.error({ err, command: pdu.command }, 'deliver handler failed');
-        } finally {
-          // Unanswered deliver_sm make the SMSC resend and, at its window size, stop delivering.
-          this.reply(conn, pdu.response({ message_id: '' }));
-        }
+        // Answered once the receipt is stored; a temporary error makes the SMSC send it again.
+        // (Unanswered deliver_sm make the SMSC resend and, at its window size, stop delivering.)
+        this.handlers.onDeliver(pdu).then(
+          (stored) => this.reply(conn, stored ? pdu.response({ message_id: '' }) : pdu.response({ command_status: ESME_RX_T_APPN })),
+          (err: Error) => {
+            this.log.error({ err: err.message, command: pdu.command }, 'deliver handler failed');
+            this.reply(conn, pdu.response({ command_status: ESME_RX_T_APPN }));
+          },
+        );
         return;
       case 'alert_notification':
         return; // has no response

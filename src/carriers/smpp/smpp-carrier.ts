@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { SmppStatusClassifier } from '../../delivery/classify-smpp.js';
 import { CarrierError } from '../../errors.js';
 import type { ConcatMethod } from '../../sms/index.js';
-import type { Carrier, CarrierHealth, CarrierReceipt, OutboundSms, SubmitResult } from '../carrier.js';
+import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
 import { DeliverHandler } from './deliver-handler.js';
 import { SubmitDispatcher, type PartOutcome } from './dispatcher.js';
 import { resolveSmppOptions, type ResolvedSmppOptions, type SmppCarrierOptions } from './options.js';
@@ -104,7 +104,7 @@ export class SmppCarrier implements Carrier {
     return { name: this.name, type: this.type, up, detail: this.describe() };
   }
 
-  onReceipt(listener: (receipt: CarrierReceipt) => void): void {
+  onReceipt(listener: ReceiptListener): void {
     this.deliveries.onReceipt(listener);
   }
 
