@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SmtpClient, authPlain } from '../helpers/smtp-client.js';
+import { SmtpSession, authPlain } from '../helpers/smtp-session.js';
 import { mail } from '../helpers/smtp-session.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 
@@ -33,8 +33,8 @@ function alert(subject: string, body: string): string {
   return mail({ From: 'monitor@example.com', To: TO, Subject: subject, 'Message-ID': `<policy${seq}.${Date.now()}@example.com>` }, body);
 }
 
-async function ehlo(relay: TestRelay): Promise<SmtpClient> {
-  const { client, greeting } = await SmtpClient.open(relay.app.smtpPort);
+async function ehlo(relay: TestRelay): Promise<SmtpSession> {
+  const { session: client, greeting } = await SmtpSession.open(relay.app.smtpPort);
   expect(greeting.code).toBe(220);
   expect((await client.command('EHLO client.test')).code).toBe(250);
   return client;
@@ -47,7 +47,7 @@ describe('client networks', () => {
   });
 
   it('refuses a client outside smtp.clients in place of the greeting, then hangs up', async () => {
-    const { client, greeting } = await SmtpClient.open(relay.app.smtpPort);
+    const { session: client, greeting } = await SmtpSession.open(relay.app.smtpPort);
     expect(greeting).toEqual({ code: 550, text: '5.7.1 Client 127.0.0.1 is not allowed to use this relay' });
     await client.waitClosed();
     expect(client.closed).toBe(true);
@@ -55,7 +55,7 @@ describe('client networks', () => {
 
   it('never lets such a client reach the SMSC', async () => {
     relay.smsc.reset();
-    const { client } = await SmtpClient.open(relay.app.smtpPort);
+    const { session: client } = await SmtpSession.open(relay.app.smtpPort);
     // pipelined commands sent after the refusal get no answer
     await expect(client.command('EHLO client.test')).rejects.toThrow(/closed|no SMTP reply/);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -134,7 +134,7 @@ describe('AUTH required', () => {
   });
 
   it('advertises AUTH PLAIN and LOGIN', async () => {
-    const { client } = await SmtpClient.open(relay.app.smtpPort);
+    const { session: client } = await SmtpSession.open(relay.app.smtpPort);
     const reply = await client.command('EHLO client.test');
     expect(reply.text.split('\n')).toContain('AUTH PLAIN LOGIN');
     await client.quit();
@@ -203,7 +203,7 @@ describe('STARTTLS with a self-signed certificate', () => {
   });
 
   it('offers STARTTLS, and takes no password until the connection is encrypted', async () => {
-    const { client } = await SmtpClient.open(relay.app.smtpPort);
+    const { session: client } = await SmtpSession.open(relay.app.smtpPort);
     const lines = (await client.command('EHLO client.test')).text.split('\n');
     expect(lines).toContain('STARTTLS');
     // smtp-server lists AUTH before TLS too, but refuses to use it: the password is not checked
