@@ -6,6 +6,7 @@ import type { FinalEvent } from '../delivery/tracker.js';
 import { buildDsn, decodeXtext, type DsnKind, type DsnRecipient } from './dsn-message.js';
 import type { DsnTransport } from './dsn-transport.js';
 import { dsnKindFor } from './notify-policy.js';
+import { describeStatus } from './status-words.js';
 
 const TAKE_PENDING = `if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('RENAME', KEYS[1], KEYS[2]) redis.call('EXPIRE', KEYS[2], 604800)
@@ -121,7 +122,7 @@ export class BounceNotifier {
   private describe(record: RecipientStatus, kind: DsnKind, receivedAt: number): DsnRecipient {
     const lastAttempt = record.finalAt ?? record.submittedAt ?? record.updatedAt;
     const explanation: Record<DsnKind, string> = {
-      failed: record.state === 'expired' ? `Not delivered within the validity period: ${record.reason ?? 'no final delivery report'}` : `Delivery failed: ${record.reason ?? record.code ?? 'unknown reason'}`,
+      failed: `${describeStatus(record.dsnStatus ?? '5.0.0')} (${record.state === 'expired' ? 'expired: ' : ''}${record.reason ?? record.code ?? 'no reason given'})`,
       delayed: `Not delivered yet${record.reason ? ` (last: ${record.reason})` : ''}`,
       delivered: 'Delivered to the handset, as the carrier reported.',
     };

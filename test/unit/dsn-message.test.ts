@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDsn, decodeXtext } from '../../src/bounce/dsn-message.js';
 import { dsnKindFor } from '../../src/bounce/notify-policy.js';
+import { describeStatus } from '../../src/bounce/status-words.js';
 import { parseDsn } from '../helpers/smtp-sink.js';
 
 describe('NOTIFY policy (RFC 3461)', () => {
@@ -54,4 +55,16 @@ describe('DSN message', () => {
   it('decodes xtext in ORCPT and ENVID', () => {
     expect(decodeXtext('rfc822;pager+2Bduty@example.com')).toBe('rfc822;pager+duty@example.com');
   });
+});
+
+describe('status in plain words', () => {
+  it.each([
+    ['5.1.1', 'The number does not exist or cannot receive SMS.'],
+    ['4.4.7', 'The message could not be delivered before it expired (phone off or out of coverage).'],
+    ['5.7.0', "The carrier refused the relay's credentials or account (an operator matter)."],
+    ['5.7.1', 'The carrier or the network refused the message (barred number or route not allowed).'],
+    ['5.6.0', 'The carrier refused the message content or its encoding.'],
+    ['5.0.0', 'The carrier could not deliver the message.'],
+    ['4.4.1', 'The carrier could not deliver the message in time.'],
+  ])('%s → %s', (status, words) => expect(describeStatus(status)).toBe(words));
 });
