@@ -91,6 +91,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       retryEveryMs: 500,
       receiptErrors: config.delivery.receiptErrors,
     });
+    tracker.start();
     stops.push(async () => tracker.stop());
     if (roles.worker) {
       followups.start(tracker, notifier);

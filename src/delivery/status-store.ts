@@ -94,6 +94,22 @@ export class StatusStore {
     await this.redis.zrem(this.deadlinesKey, jobId);
   }
 
+  /** Receipts that match no submission yet, kept in Redis (not memory) so a restart loses none. */
+  private get heldReceiptsKey(): string { return `${this.prefix}:receipts:held`; }
+
+  async holdReceipt(entry: string, retryAt: number): Promise<void> {
+    await this.redis.zadd(this.heldReceiptsKey, retryAt, entry);
+  }
+
+  /** Held receipts due for another try, each leased to one caller for `leaseMs`. */
+  claimHeldReceipts(now: number, leaseMs: number, limit = 200): Promise<string[]> {
+    return this.redis.s2sClaimDue(this.heldReceiptsKey, now, now + leaseMs, limit);
+  }
+
+  async releaseHeldReceipt(entry: string): Promise<void> {
+    await this.redis.zrem(this.heldReceiptsKey, entry);
+  }
+
   /** Which recipient and part a carrier message id belongs to, trying each candidate form. */
   async findByCarrierId(carrier: string, candidates: string[]): Promise<{ jobId: string; part: number } | undefined> {
     if (candidates.length === 0) return undefined;

@@ -36,6 +36,7 @@ export interface TrackerOptions {
   receiptErrors: ReceiptErrOverrides;
 }
 
+/** A held receipt as stored in Redis: the receipt and when to stop trying. */
 interface HeldReceipt {
   receipt: CarrierReceipt;
   until: number;
@@ -48,9 +49,10 @@ interface HeldReceipt {
  * soon as one part fails finally.
  */
 export class DeliveryTracker {
-  private held: HeldReceipt[] = [];
   private pendingFinals: FinalEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
 
   constructor(
     private readonly store: StatusStore,
@@ -72,9 +74,16 @@ export class DeliveryTracker {
       throw err;
     }
     if (!matched) {
-      this.held.push({ receipt, until: Date.now() + this.options.holdUnmatchedMs });
-      this.schedule();
+      const entry: HeldReceipt = { receipt, until: Date.now() + this.options.holdUnmatchedMs };
+      // Stored before the carrier gets its acknowledgement; if this fails the carrier resends.
+      await this.store.holdReceipt(JSON.stringify(entry), Date.now() + this.options.retryEveryMs);
     }
+  }
+
+  /** Retries held receipts (every process may run this; claims are leases). */
+  start(): void {
+    this.poller = setInterval(() => void this.retryHeld(), this.options.retryEveryMs);
+    this.poller.unref();
   }
 
   /** A failure decided outside a receipt: a permanent submit error, or the validity deadline. */
@@ -86,11 +95,12 @@ export class DeliveryTracker {
 
   stop(): void {
     clearTimeout(this.timer);
+    clearInterval(this.poller);
     this.timer = undefined;
-    for (const { receipt } of this.held) {
-      this.log.warn({ event: 'receipt.unmatched', carrier: receipt.carrier, carrierMessageId: receipt.carrierMessageId, stat: receipt.stat }, 'receipt dropped at shutdown: no submitted part matched it');
+    for (const event of this.pendingFinals) {
+      this.log.error({ event: 'dsn.schedule_failed', jobId: event.jobId }, 'DSN not scheduled at shutdown: the outcome is final but no bounce will follow');
     }
-    this.held = [];
+    this.pendingFinals = [];
   }
 
   private async apply(receipt: CarrierReceipt): Promise<boolean> {
@@ -135,32 +145,36 @@ export class DeliveryTracker {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.retryHeld();
+      void this.retryFinals();
     }, this.options.retryEveryMs);
     this.timer.unref();
   }
 
-  private async retryHeld(): Promise<void> {
+  private async retryFinals(): Promise<void> {
     for (const event of this.pendingFinals.splice(0)) {
       await this.onFinal(event).catch(() => this.pendingFinals.push(event));
     }
-    const pending = this.held;
-    this.held = [];
-    for (const entry of pending) {
-      let matched = false;
-      try {
-        matched = await this.apply(entry.receipt);
-      } catch (err) {
-        this.log.error({ event: 'receipt.error', err: (err as Error).message }, 'could not record a receipt; will retry');
+    if (this.pendingFinals.length > 0) this.schedule();
+  }
+
+  private async retryHeld(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const raw of await this.store.claimHeldReceipts(Date.now(), this.options.retryEveryMs)) {
+        const entry = JSON.parse(raw) as HeldReceipt;
+        if (!(await this.apply(entry.receipt)) && Date.now() < entry.until) continue; // the lease brings it back
+        if (Date.now() >= entry.until) {
+          const r = entry.receipt;
+          this.log.error({ event: 'receipt.unmatched', carrier: r.carrier, carrierMessageId: r.carrierMessageId, stat: r.stat, err: r.err }, 'receipt matches no submitted message (check receiptIdFormat)');
+        }
+        await this.store.releaseHeldReceipt(raw);
       }
-      if (matched) continue;
-      if (Date.now() < entry.until) this.held.push(entry);
-      else {
-        const r = entry.receipt;
-        this.log.error({ event: 'receipt.unmatched', carrier: r.carrier, carrierMessageId: r.carrierMessageId, stat: r.stat, err: r.err }, 'receipt matches no submitted message (check receiptIdFormat)');
-      }
+    } catch (err) {
+      this.log.warn({ event: 'receipt.error', err: (err as Error).message }, 'could not retry held receipts; will try again');
+    } finally {
+      this.polling = false;
     }
-    if (this.held.length > 0 || this.pendingFinals.length > 0) this.schedule();
   }
 }
 

@@ -1,0 +1,53 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StatusStore } from '../../src/delivery/status-store.js';
+import { DeliveryTracker, type FinalEvent } from '../../src/delivery/tracker.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { REDIS_URL, uniquePrefix } from '../helpers/relay.js';
+
+const redis = new Redis(REDIS_URL);
+const prefix = uniquePrefix('held-receipts');
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+function tracker(finals: FinalEvent[], holdMs = 10_000) {
+  return new DeliveryTracker(new StatusStore(redis, prefix), async (e) => void finals.push(e), silentLogger(), {
+    receiptIdFormat: () => 'auto', diagnosticType: () => 'smpp', holdUnmatchedMs: holdMs, retryEveryMs: 50, receiptErrors: {},
+  });
+}
+
+describe('receipts that arrive before their submission is recorded', () => {
+  it('are kept in Redis, so a relay that restarts in between still matches them', async () => {
+    const store = new StatusStore(redis, prefix);
+    const first = tracker([]);
+    // The receipt comes first; this relay stops before it could match it (no retry loop running).
+    await first.handleReceipt({ carrier: 'c1', carrierMessageId: 'ABC123', stat: 'DELIVRD', err: '000', raw: '', receivedAt: Date.now() });
+    first.stop();
+    await store.recordAccepted({ txId: 'tx1', messageId: 'm1', sender: 's@example.com', receivedAt: Date.now(), recipients: ['tx1-1'] }, [{ jobId: 'tx1-1', txId: 'tx1', recipient: '+1@x', number: '+15555550100' }]);
+    await store.recordSubmitted('tx1-1', { route: '*', carrier: 'c1', partIds: ['abc123'], attempts: 1, expectedParts: 1 });
+    // A new relay process picks the held receipt up.
+    const finals: FinalEvent[] = [];
+    const second = tracker(finals);
+    second.start();
+    for (let i = 0; i < 60 && finals.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    second.stop();
+    expect(finals).toEqual([expect.objectContaining({ jobId: 'tx1-1', outcome: 'delivered' })]);
+    expect((await store.getRecipient('tx1-1'))!.parts[0]).toMatchObject({ stat: 'DELIVRD', state: 'delivered' });
+    expect(await redis.zcard(`${prefix}:receipts:held`)).toBe(0);
+  });
+
+  it('are dropped with an error log once the hold is over', async () => {
+    const finals: FinalEvent[] = [];
+    const t = tracker(finals, 100);
+    t.start();
+    await t.handleReceipt({ carrier: 'c1', carrierMessageId: 'nomatch', stat: 'DELIVRD', raw: '', receivedAt: Date.now() });
+    expect(await redis.zcard(`${prefix}:receipts:held`)).toBe(1);
+    for (let i = 0; i < 40 && (await redis.zcard(`${prefix}:receipts:held`)) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    t.stop();
+    expect(await redis.zcard(`${prefix}:receipts:held`)).toBe(0);
+    expect(finals).toHaveLength(0);
+  });
+});
