@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { outboxDsnTransport, smtpDsnTransport, type DsnTransport } from './bounce/dsn-transport.js';
 import type { Config } from './config/schema.js';
@@ -27,12 +28,22 @@ export function dsnTransport(config: Config): DsnTransport {
     : outboxDsnTransport(config.bounces.outbox);
 }
 
-export function smtpListenerOptions(config: Config, tls: TlsMaterial | undefined): SmtpListenerOptions {
+export function smtpListenerOptions(config: Config, tls: TlsMaterial | undefined, redis?: Redis): SmtpListenerOptions {
   const smtp = config.smtp;
   return {
     host: smtp.host, port: smtp.port, hostname: smtp.hostname, domains: smtp.domains,
     maxMessageBytes: smtp.maxMessageBytes, maxRecipients: smtp.maxRecipients, maxClients: smtp.maxClients,
     socketTimeoutMs: smtp.socketTimeout, auth: smtp.auth, ...(tls ? { tls } : {}), clients: smtp.clients,
     senders: smtp.senders, reverseDns: smtp.reverseDns, defaultRegion: config.sms.defaultRegion, numberValidation: config.sms.numberValidation,
+    ...(redis && smtp.messagesPerMinute > 0 ? { withinRate: perMinuteLimit(redis, `${config.redis.prefix}:smtprate`, smtp.messagesPerMinute) } : {}),
+  };
+}
+
+/** A fixed one-minute window per client, counted in Redis so every relay process shares it. */
+function perMinuteLimit(redis: Redis, prefix: string, limit: number): (client: string) => Promise<boolean> {
+  return async (client) => {
+    const key = `${prefix}:${client}:${Math.floor(Date.now() / 60_000)}`;
+    const [[, count] = []] = (await redis.multi().incr(key).expire(key, 120).exec()) ?? [];
+    return Number(count) <= limit;
   };
 }

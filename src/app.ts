@@ -159,7 +159,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     let smtpPort = 0;
     if (roles.smtp) {
       const tls = config.smtp.tls ? await loadTlsMaterial(config.smtp.tls, config.smtp.hostname) : undefined;
-      const smtp = new SmtpListener(smtpListenerOptions(config, tls), intake, log.child({ component: 'smtp' }), metrics);
+      const smtp = new SmtpListener(smtpListenerOptions(config, tls, redis), intake, log.child({ component: 'smtp' }), metrics);
       smtpPort = await smtp.listen();
       stops.push(() => smtp.close());
       log.info({ event: 'smtp.listening', host: config.smtp.host, port: smtpPort, starttls: Boolean(tls), domains: config.smtp.domains }, 'SMTP listening');

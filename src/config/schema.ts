@@ -34,6 +34,11 @@ const smtpSchema = z.strictObject({
   clients: z.array(cidr).default(['127.0.0.0/8', '::1/128']),
   senders: z.array(z.string().min(1)).default([]),
   reverseDns: z.boolean().default(false),
+  /**
+   * Messages per minute from one client (its AUTH user, else its address), shared through Redis;
+   * over it MAIL FROM gets 450 4.7.1 and the sender retries later. 0 = no limit.
+   */
+  messagesPerMinute: z.number().int().min(0).default(0),
 });
 
 const smppCarrierSchema = z.strictObject({

@@ -24,6 +24,8 @@ export interface SmtpListenerOptions {
   clients: string[];
   senders: string[];
   reverseDns: boolean;
+  /** Resolves false when this client is over its message rate (answered 450 4.7.1). */
+  withinRate?(client: string): Promise<boolean>;
   defaultRegion: string;
   numberValidation: NumberValidation;
 }
@@ -96,7 +98,17 @@ export class SmtpListener {
         const declared = address.args ? Number(address.args.SIZE) : NaN;
         if (declared > options.maxMessageBytes) return callback(replies.tooBig(options.maxMessageBytes));
         this.numbers.set(session, new Map());
-        callback();
+        if (!options.withinRate) return callback();
+        const client = typeof session.user === 'string' ? `user:${session.user}` : `ip:${session.remoteAddress}`;
+        // A limiter that cannot answer lets the mail through: DATA will still get 451 if Redis is down.
+        options.withinRate(client).then(
+          (ok) => {
+            if (ok) return callback();
+            this.log.warn({ event: 'smtp.rate_limited', client }, 'client over smtp.messagesPerMinute');
+            callback(replies.rateLimited());
+          },
+          () => callback(),
+        );
       },
 
       onRcptTo: (address, session, callback) => {

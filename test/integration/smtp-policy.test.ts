@@ -246,3 +246,24 @@ describe('STARTTLS with a self-signed certificate', () => {
     await client.quit();
   });
 });
+
+describe('message rate per client (smtp.messagesPerMinute)', () => {
+  it('answers MAIL FROM with 450 4.7.1 once a client is over its rate', async () => {
+    const relay = await startTestRelay('smtp-rate', { smtp: { port: 0, domains: ['sms.localhost'], messagesPerMinute: 2 } });
+    try {
+      const { session } = await SmtpSession.open(relay.app.smtpPort);
+      await session.command('EHLO t');
+      const replies = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await session.send('a@example.com', ['+4915112345678@sms.localhost'], mail({ Subject: `rate ${i}`, 'Message-ID': `<rate-${i}-${Date.now()}@x>` }, 'x'));
+        replies.push(r.mail);
+        if (r.mail.code !== 250) await session.command('RSET');
+      }
+      await session.quit();
+      expect(replies.map((r) => r.code)).toEqual([250, 250, 450]);
+      expect(replies[2]!.text).toMatch(/^4\.7\.1 /);
+    } finally {
+      await relay.stop();
+    }
+  });
+});
