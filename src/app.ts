@@ -149,7 +149,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     // Built even when disabled: summaries held before it was turned off must still go out.
     const storm = new StormControl(redis, stormConfigFrom(config), { prefix: config.redis.prefix, onDecision: (d) => metrics.stormDecisions.inc({ action: d.action, reason: d.reason }) });
     if (roles.worker) {
-      const flusher = startStormFlusher(storm, queue, config, metrics, log.child({ component: 'storm' }));
+      const flusher = startStormFlusher(storm, queue, status, config, metrics, log.child({ component: 'storm' }));
       stops.push(async () => flusher.stop());
     }
     const intake = createIntake(

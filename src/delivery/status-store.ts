@@ -43,6 +43,8 @@ export class StatusStore {
       multi.hsetnx(key, 'state', r.state ?? 'queued');
       multi.hset(key, { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number, ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}) });
       if (r.storm) multi.hsetnx(key, 'storm', r.storm);
+      // Not sent on purpose is an outcome: nothing may later expire or bounce it.
+      if (r.state === 'suppressed') multi.hsetnx(key, 'finalState', 'suppressed');
       multi.hsetnx(key, 'updatedAt', now);
       multi.expire(key, KEEP_SECONDS);
     }
@@ -140,6 +142,17 @@ export class StatusStore {
     if (details.diagnostic) fields.push('diagnostic', details.diagnostic);
     const won = await this.redis.s2sFinalize(this.rcptKey(jobId), this.deadlinesKey, state, jobId, ...fields);
     return won === 1;
+  }
+
+  /** Held recipients whose burst summary is queued: their outcome is the summary's. */
+  async markSummarised(jobIds: string[], summaryId: string): Promise<void> {
+    if (jobIds.length === 0) return;
+    const multi = this.redis.multi();
+    for (const jobId of jobIds) {
+      multi.hset(this.rcptKey(jobId), { state: 'summarised', storm: `sent in summary ${summaryId}`, updatedAt: String(Date.now()) });
+      multi.hsetnx(this.rcptKey(jobId), 'finalState', 'summarised');
+    }
+    await multi.exec();
   }
 
   async markDsn(jobId: string, kind: string): Promise<void> {

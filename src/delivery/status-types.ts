@@ -1,5 +1,8 @@
-/** suppressed/held: storm control kept it back (a duplicate or over the cap / held for a burst summary). */
-export type MessageState = 'queued' | 'submitted' | 'retrying' | 'delivered' | 'failed' | 'expired' | 'suppressed' | 'held';
+/**
+ * suppressed: storm control did not send it (a duplicate, or over the hourly cap) — final.
+ * held: kept for a burst summary; summarised once that summary is queued (its job id in `storm`).
+ */
+export type MessageState = 'queued' | 'submitted' | 'retrying' | 'delivered' | 'failed' | 'expired' | 'suppressed' | 'held' | 'summarised';
 
 export interface TransactionRecord {
   txId: string;

@@ -7,7 +7,7 @@ import { smsJobId, type SmsJobData } from '../queue/job.js';
 import type { SmsQueue } from '../queue/sms-queue.js';
 import { renderSms, type RenderOptions } from '../render/index.js';
 import type { IncomingMail, Intake } from '../smtp/intake.js';
-import { stormMetaOf, type StormControl, type StormDecision } from '../storm/index.js';
+import { stormMetaOf, type StormControl, type StormDecision, type StormMeta } from '../storm/index.js';
 import { contentId, transactionId } from './ids.js';
 
 export interface IntakeOptions {
@@ -58,7 +58,7 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     let decisions: StormDecision[];
     try {
       const meta = stormMetaOf(rendered.recogniser, rendered.fields, messageId);
-      decisions = deps.storm ? await decideAll(deps.storm, jobs.map((j) => j.data.number), text, meta) : jobs.map(() => SEND);
+      decisions = deps.storm ? await decideAll(deps.storm, jobs.map((j) => ({ number: j.data.number, meta: { ...meta, messageId: j.id } })), text) : jobs.map(() => SEND);
     } catch (cause) {
       throw new QueueError('STORM_UNAVAILABLE', `could not check storm control: ${(cause as Error).message}`, { cause });
     }
@@ -103,11 +103,15 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
 }
 
 /** Every recipient's decision, or none: if one fails, those already counted are undone. */
-async function decideAll(storm: StormControl, numbers: string[], text: string, meta: ReturnType<typeof stormMetaOf>): Promise<StormDecision[]> {
-  const settled = await Promise.allSettled(numbers.map((n) => storm.decide(n, text, meta)));
+/**
+ * Every recipient's decision, or none: if one fails, those already counted are undone. A held
+ * message carries its job id, so the summary that sends it can be recorded on its recipient.
+ */
+async function decideAll(storm: StormControl, recipients: { number: string; meta: StormMeta }[], text: string): Promise<StormDecision[]> {
+  const settled = await Promise.allSettled(recipients.map((r) => storm.decide(r.number, text, r.meta)));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<StormDecision>).value);
-  await Promise.all(settled.map((r, i) => (r.status === 'fulfilled' ? storm.undo(numbers[i]!, text, r.value).catch(() => undefined) : undefined)));
+  await Promise.all(settled.map((r, i) => (r.status === 'fulfilled' ? storm.undo(recipients[i]!.number, text, r.value).catch(() => undefined) : undefined)));
   throw failed.reason;
 }
 

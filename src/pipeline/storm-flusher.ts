@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SmsQueue } from '../queue/sms-queue.js';
+import type { StatusStore } from '../delivery/status-store.js';
 import type { StormControl, StormSummary } from '../storm/index.js';
 
 /**
@@ -9,7 +10,7 @@ import type { StormControl, StormSummary } from '../storm/index.js';
  * an ordinary SMS job whose id is the summary's id, so a flush repeated after a crash is a no-op.
  * Summaries come from the relay itself: no envelope sender, so never a DSN.
  */
-export function startStormFlusher(storm: StormControl, queue: SmsQueue, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): void } {
+export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: StatusStore, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): void } {
   let running = false;
   const send = async (summary: StormSummary) => {
     const now = Date.now();
@@ -17,6 +18,9 @@ export function startStormFlusher(storm: StormControl, queue: SmsQueue, config: 
       id: summary.id,
       data: { txId: summary.id, messageId: summary.id, sender: '', recipient: summary.number, number: summary.number, text: summary.text, receivedAt: now, expiresAt: now + config.delivery.validity },
     }]);
+    // Held messages carry their job ids (see intake): their recipients now point at the summary.
+    await status.markSummarised(summary.held.flatMap((h) => (h.messageId ? [h.messageId] : [])), summary.id).catch((err: Error) =>
+      log.warn({ event: 'storm.status_failed', id: summary.id, err: err.message }, 'summary queued, but held recipients not marked'));
     metrics.stormSummaries.inc({ kind: summary.kind });
     log.info({ event: 'storm.summary', id: summary.id, kind: summary.kind, number: summary.number, count: summary.count }, 'storm summary queued');
   };

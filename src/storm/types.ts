@@ -27,7 +27,7 @@ export interface StormMeta {
    * matched to its problem and only the text dedup applies.
    */
   alertKey?: string;
-  /** Our message id, kept with a held message for logs and the status API. */
+  /** The recipient's job id, kept with a held message so its summary can be recorded on it. */
   messageId?: string;
 }
 

@@ -41,7 +41,9 @@ describe('storm control in the relay', () => {
 
   it('holds a burst to one number and sends one summary SMS for it', async () => {
     relay.smsc.reset();
-    for (let i = 1; i <= 5; i++) await send('+4915100000033', `alert ${i}`, `problem number ${i}`);
+    const ids: string[] = [];
+    for (let i = 1; i <= 5; i++) ids.push(await send('+4915100000033', `alert ${i}`, `problem number ${i}`));
+    const thirdId = ids[2]!;
     // Two go out at once; the rest come as one summary when the burst window ends.
     const messages = await relay.smsc.waitForMessages(3, 15_000);
     const texts = messages.map((m) => m.text);
@@ -49,6 +51,9 @@ describe('storm control in the relay', () => {
     const summary = texts.find((t) => t.startsWith('+3 more alerts'));
     expect(summary).toBeDefined();
     expect(summary).toContain('alert 3');
+    const held = await recipientState(thirdId);
+    expect(held).toMatchObject({ state: 'summarised' });
+    expect(held.storm).toMatch(/^sent in summary storm-burst-/);
     const counters = (await (await fetch(`http://127.0.0.1:${relay.app.httpPort}/api/numbers/4915100000033/storm`)).json()) as Record<string, unknown>;
     expect(counters).toMatchObject({ number: '+4915100000033', held: 0 });
     expect(counters.sentThisHour).toBeGreaterThanOrEqual(2);
