@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { CarrierReceipt, ReceiptListener } from '../carrier.js';
+import { ReceiptListeners } from '../receipt-listeners.js';
 import { isRecord } from './json-path.js';
 import { parseReceipts } from './receipts.js';
 import { formObject } from './reply.js';
@@ -17,7 +18,7 @@ export interface WebhookResponse {
 }
 
 export class WebhookHandler {
-  private readonly listeners: ReceiptListener[] = [];
+  private readonly listeners = new ReceiptListeners();
   private readonly verifier: Verifier | undefined;
 
   constructor(
@@ -30,7 +31,7 @@ export class WebhookHandler {
   }
 
   onReceipt(listener: ReceiptListener): void {
-    this.listeners.push(listener);
+    this.listeners.add(listener);
   }
 
   async handle(request: WebhookRequest): Promise<WebhookResponse> {
@@ -75,16 +76,7 @@ export class WebhookHandler {
 
   private async emit(receipt: CarrierReceipt): Promise<boolean> {
     this.log.info({ event: 'receipt', carrierMessageId: receipt.carrierMessageId, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
-    let stored = true;
-    for (const listener of this.listeners) {
-      try {
-        await listener(receipt);
-      } catch (err) {
-        stored = false;
-        this.log.error({ err: (err as Error).message, carrierMessageId: receipt.carrierMessageId }, 'could not store a receipt; the provider is asked to retry');
-      }
-    }
-    return stored;
+    return this.listeners.deliver(receipt, this.log);
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { PDU } from 'smpp';
 import type { CarrierReceipt, ReceiptListener } from '../carrier.js';
+import { ReceiptListeners } from '../receipt-listeners.js';
 import type { RecentIds } from './recent-ids.js';
 import { decodeReceiptBody, describeBody, parseReceipt } from './receipt-parser.js';
 
@@ -15,7 +16,7 @@ const ESM_TYPE_MASK = 0x3c;
 const ESM_TYPE_RECEIPT = 0x04;
 
 export class DeliverHandler {
-  private readonly listeners: ReceiptListener[] = [];
+  private readonly listeners = new ReceiptListeners();
 
   constructor(
     private readonly carrier: string,
@@ -24,7 +25,7 @@ export class DeliverHandler {
   ) {}
 
   onReceipt(listener: ReceiptListener): void {
-    this.listeners.push(listener);
+    this.listeners.add(listener);
   }
 
   /** Resolves false when a receipt could not be stored, so the SMSC is asked to send it again. */
@@ -56,16 +57,7 @@ export class DeliverHandler {
     };
     if (parsed.err !== undefined) receipt.err = parsed.err;
     this.log.info({ id: ourId, smscId, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
-    let stored = true;
-    for (const listener of this.listeners) {
-      try {
-        await listener(receipt);
-      } catch (err) {
-        stored = false;
-        this.log.error({ err: (err as Error).message, id: ourId, smscId }, 'could not store a receipt; asking the SMSC to resend it');
-      }
-    }
-    return stored;
+    return this.listeners.deliver(receipt, this.log.child({ id: ourId }));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FailureSubject, Outcome } from '../outcome.js';
+import { permanent, temporary, type StatusRule } from './status-rule.js';
 
 /**
  * How an HTTP carrier's reply is classified: rules as data, first match wins. A carrier's own rules
@@ -28,21 +29,10 @@ export interface HttpErrorRule {
   retryAfterMs?: number;
 }
 
-export interface HttpStatusRule {
-  status: number;
-  name: string;
-  outcome: Exclude<Outcome, 'delivered' | 'accepted'>;
-  dsnStatus: string;
-  subject: FailureSubject;
-  retryAfterMs?: number;
-}
+export type HttpStatusRule = StatusRule;
 
-const t = (status: number, name: string, dsnStatus: string, retryAfterMs?: number): HttpStatusRule => ({
-  status, name, outcome: 'temporary', dsnStatus, subject: 'carrier', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-});
-const p = (status: number, name: string, dsnStatus: string, subject: FailureSubject): HttpStatusRule => ({
-  status, name, outcome: 'permanent', dsnStatus, subject,
-});
+const t = temporary;
+const p = permanent;
 
 /** One row per status with a meaning of its own; the class rules below cover the rest. */
 export const HTTP_STATUS_RULES: readonly HttpStatusRule[] = [

@@ -1,4 +1,4 @@
-import type { FailureSubject, Outcome } from '../outcome.js';
+import { permanent, temporary, type StatusRule } from './status-rule.js';
 
 /**
  * How each SMPP 3.4 command_status of a submit_sm_resp is treated. Data, not code: one row per
@@ -10,22 +10,10 @@ import type { FailureSubject, Outcome } from '../outcome.js';
  * system error, queue full, throttled and "temporary application error"; plus the bind-state
  * errors, which describe our session, not the message.
  */
-export interface SmppStatusRule {
-  status: number;
-  name: string;
-  outcome: Exclude<Outcome, 'delivered' | 'accepted'>;
-  dsnStatus: string;
-  subject: FailureSubject;
-  /** Minimum pause the carrier should take before resending (throttling). */
-  retryAfterMs?: number;
-}
+export type SmppStatusRule = StatusRule;
 
-const t = (status: number, name: string, dsnStatus: string, retryAfterMs?: number): SmppStatusRule => ({
-  status, name, outcome: 'temporary', dsnStatus, subject: 'carrier', retryAfterMs,
-});
-const p = (status: number, name: string, dsnStatus: string, subject: FailureSubject): SmppStatusRule => ({
-  status, name, outcome: 'permanent', dsnStatus, subject,
-});
+const t = temporary;
+const p = permanent;
 
 export const SMPP_STATUS_RULES: readonly SmppStatusRule[] = [
   p(0x01, 'ESME_RINVMSGLEN', '5.6.0', 'message'),
