@@ -27,28 +27,17 @@ export class StatusStore {
 
   /** One round trip: the transaction and all its recipients, marked queued unless already known. */
   async recordAccepted(tx: TransactionRecord, recipients: (Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt' | 'storm'> & { state?: 'suppressed' | 'held' })[]): Promise<void> {
-    const multi = this.redis.multi();
     const txKey = this.txKey(tx.txId);
     const fields: Record<string, string> = { txId: tx.txId, messageId: tx.messageId, sender: tx.sender, receivedAt: String(tx.receivedAt) };
     for (const key of ['envid', 'ret', 'headers', 'raw', 'subject'] as const) if (tx[key] !== undefined) fields[key] = tx[key]!;
-    multi.hset(txKey, fields);
-    // A resend of the same message (lost 250) may add recipients; the set merges them.
-    multi.sadd(`${txKey}:recipients`, ...tx.recipients);
-    multi.expire(txKey, KEEP_SECONDS);
-    multi.expire(`${txKey}:recipients`, KEEP_SECONDS);
     const now = String(Date.now());
-    for (const r of recipients) {
-      const key = this.rcptKey(r.jobId);
-      // HSETNX keeps the state of a recipient that a resend finds already in flight.
-      multi.hsetnx(key, 'state', r.state ?? 'queued');
-      multi.hset(key, { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number, ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}) });
-      if (r.storm) multi.hsetnx(key, 'storm', r.storm);
-      // Not sent on purpose is an outcome: nothing may later expire or bounce it.
-      if (r.state === 'suppressed') multi.hsetnx(key, 'finalState', 'suppressed');
-      multi.hsetnx(key, 'updatedAt', now);
-      multi.expire(key, KEEP_SECONDS);
-    }
-    await multi.exec();
+    const rows = recipients.map((r) => ({
+      set: { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number, ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}) },
+      // Kept if a resend finds the recipient already in flight; a suppressed one is final at once.
+      setnx: { state: r.state ?? 'queued', updatedAt: now, ...(r.storm ? { storm: r.storm } : {}), ...(r.state === 'suppressed' ? { finalState: 'suppressed' } : {}) },
+    }));
+    const keys = [txKey, `${txKey}:recipients`, ...recipients.map((r) => this.rcptKey(r.jobId))];
+    await this.redis.s2sRecordAccepted(keys.length, ...keys, KEEP_SECONDS, JSON.stringify(fields), JSON.stringify(rows));
   }
 
   async update(jobId: string, fields: Partial<Pick<RecipientStatus, 'state' | 'route' | 'carrier' | 'attempts' | 'reason' | 'code' | 'dsnStatus'>> & { tried?: string }): Promise<void> {
