@@ -3,7 +3,7 @@
  * Pure; the caller adds UDH or SAR TLVs and decides whether an empty message is sent.
  */
 import { ConfigError } from '../errors.js';
-import { encodeGsm7, isGsm7 } from './gsm7.js';
+import { encodeGsm7, gsm7Cost, isGsm7 } from './gsm7.js';
 import { atomsText, countParts, limitsFor, splitAtoms, sumUnits, toAtoms } from './segment.js';
 import { transliterate, transliterateForUcs2 } from './transliterate.js';
 import { truncateAtoms } from './truncate.js';
@@ -28,6 +28,14 @@ function resolveMarker(encoding: SmsEncoding, marker: string | undefined): strin
   return isGsm7(gsm) ? gsm : DEFAULT_MARKER.gsm7;
 }
 
+/** Septets (gsm7) or UTF-16 units (ucs2) of `text`, counting no further than just past `limit`. */
+function unitsOf(text: string, encoding: SmsEncoding, limit: number): number {
+  if (encoding === 'ucs2') return text.length;
+  let units = 0;
+  for (let i = 0; i < text.length && units <= limit; i++) units += gsm7Cost(text[i]!);
+  return units;
+}
+
 export function buildSms(text: string, options: BuildSmsOptions): SmsMessage {
   const { maxSegments } = options;
   if (!Number.isInteger(maxSegments) || maxSegments < 1 || maxSegments > 255) {
@@ -38,6 +46,13 @@ export function buildSms(text: string, options: BuildSmsOptions): SmsMessage {
   const chosen = chooseEncoding(text, options.transliterate ?? true);
   const { encoding } = chosen;
   const limits = limitsFor(encoding, concat);
+
+  // Most alerts fit one SMS: then no atoms, no truncation, no splitting (the same result, cheaper).
+  const whole = unitsOf(chosen.text, encoding, limits.single);
+  if (whole <= limits.single) {
+    const encode = encoding === 'gsm7' ? encodeGsm7 : encodeUcs2;
+    return { text: chosen.text, encoding, dataCoding: DATA_CODING[encoding], segments: [{ text: chosen.text, body: encode(chosen.text) }], units: whole, truncated: false };
+  }
 
   // Nothing past maxSegments * single units can ever be sent, so stop looking there.
   const { atoms, complete } = toAtoms(chosen.text, encoding, maxSegments * limits.single);
