@@ -34,7 +34,7 @@ function add(tally: Tally, s: Score): void {
 const pct = (n: number, d: number): string => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
 
 async function main(): Promise<void> {
-  const fixtures: Fixture[] = [...loadFixtures(`${root}corpus`, 'corpus'), ...loadFixtures(`${root}families`, 'families')];
+  const fixtures: Fixture[] = [...loadFixtures(`${root}corpus`, 'corpus'), ...loadFixtures(`${root}families`, 'families'), ...loadFixtures(`${root}unseen`, 'unseen')];
   const rows = new Map<string, { before: Tally; after: Tally }>();
   const sets = new Map<string, { before: Tally; after: Tally }>();
   const overall = { before: empty(), after: empty() };

@@ -82,7 +82,8 @@ export function shortForms(line: string): string[] {
   if (advice !== null && advice.index > 15) add(line.slice(0, advice.index));
   const tail = /\([^()]{1,40}\)[.!]?$/.exec(line);
   const head = /^\S+(\s\S+){0,2}/.exec(line);
-  if (tail !== null && head !== null && head[0].length + tail[0].length + 5 < line.length) {
+  // Only when nothing better exists: the cut loses the middle, which is often the cause.
+  if (forms.length === 0 && tail !== null && head !== null && head[0].length + tail[0].length + 5 < line.length) {
     add(`${head[0]} ... ${tail[0]}`);
   }
   return forms.sort((a, b) => b.length - a.length);

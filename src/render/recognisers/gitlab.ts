@@ -23,7 +23,9 @@ export const gitlabCi: Recogniser = {
   extract(mail) {
     const lines = bodyLines(mail, 200).filter((l) => l !== '');
     const subject = SUBJECT.exec(mail.subject);
-    const status = (header(mail, 'x-gitlab-pipeline-status') || subject?.[1] || '').toUpperCase();
+    // GitLab's own words ("Failed pipeline"): the reader knows at once what failed.
+    const word = subject?.[1] ?? header(mail, 'x-gitlab-pipeline-status');
+    const status = word === '' ? '' : `${word.charAt(0).toUpperCase()}${word.slice(1).toLowerCase()} pipeline`;
     const project = header(mail, 'x-gitlab-project') || mail.subject.split(' | ')[0] || '';
     const ref = header(mail, 'x-gitlab-pipeline-ref') || subject?.[2] || '';
     const id = header(mail, 'x-gitlab-pipeline-id');
