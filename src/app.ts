@@ -59,7 +59,8 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
   try {
     const metrics = createMetrics();
     let simulatorPort: number | undefined;
-    if (config.simulator.enabled) {
+    // The simulator stands in for the carriers, so it runs where they are bound (the worker role).
+    if (config.simulator.enabled && roles.worker) {
       const simulator = createSimulator(config.simulator, log.child({ component: 'smsc-simulator' }));
       simulatorPort = await simulator.start();
       stops.push(() => simulator.stop());
