@@ -87,12 +87,4 @@ export class Harness {
   }
 }
 
-/** Resolves with the rejection of `promise`, failing if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejection } from './carrier-errors.js';

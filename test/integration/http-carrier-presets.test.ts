@@ -7,8 +7,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundSms } from '../../src/carriers/carrier.js';
 import { createHttpCarrier, httpCarrierSchema, resolveHttpSpec, type HttpCarrier } from '../../src/carriers/http/index.js';
-import { CarrierError } from '../../src/errors.js';
 import { buildSms } from '../../src/sms/index.js';
+import { carrierFailure } from '../helpers/carrier-errors.js';
 import {
   FakeProviderServer, NUMBERS, clicksend, infobip, kannel, messagebird, plivo, sinch, telnyx, twilio, vonage, type ProviderFake,
 } from '../helpers/fake-providers/index.js';
@@ -23,15 +23,6 @@ function outbound(to: string, id: string): OutboundSms {
   return { id, to, from: 'ALERTS', sms, validUntil: Date.now() + 3_600_000, wantReceipt: true, concatRef: 7 };
 }
 
-async function failure(promise: Promise<unknown>): Promise<CarrierError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CarrierError);
-    return err as CarrierError;
-  }
-  throw new Error('expected the submission to fail');
-}
 
 describe.each(FAKES)('preset $preset against its fake', (fake) => {
   let server: FakeProviderServer;
@@ -56,7 +47,7 @@ describe.each(FAKES)('preset $preset against its fake', (fake) => {
   });
 
   it.each(['invalid', 'throttled', 'down'] as const)('classifies the %s answer as the provider means it', async (scenario) => {
-    const err = await failure(carrier.submit(outbound(NUMBERS[scenario], `tx-${scenario}`)));
+    const err = await carrierFailure(carrier.submit(outbound(NUMBERS[scenario], `tx-${scenario}`)));
     const want = fake.failures[scenario];
     expect({ code: err.code, permanent: err.permanent, subject: err.details.subject }).toEqual({ code: want.code, permanent: want.permanent, subject: want.subject });
     expect(err.details.retryAfterMs).toBe(want.retryAfterMs);
@@ -66,7 +57,7 @@ describe.each(FAKES)('preset $preset against its fake', (fake) => {
   });
 
   it('never puts the message text or credentials in the error', async () => {
-    const err = await failure(carrier.submit(outbound(NUMBERS.down, 'tx-secret')));
+    const err = await carrierFailure(carrier.submit(outbound(NUMBERS.down, 'tx-secret')));
     expect(err.message).not.toContain('97%');
     const spec = resolveHttpSpec(httpCarrierSchema.parse(fake.config(server.origin, WEBHOOK)));
     for (const value of Object.values(spec.vars)) if (value.length > 8) expect(err.message).not.toContain(value);

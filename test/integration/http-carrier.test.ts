@@ -8,8 +8,8 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundSms } from '../../src/carriers/carrier.js';
 import { createHttpCarrier, httpCarrierSchema, type HttpCarrier } from '../../src/carriers/http/index.js';
-import { CarrierError } from '../../src/errors.js';
 import { buildSms } from '../../src/sms/index.js';
+import { carrierFailure } from '../helpers/carrier-errors.js';
 import { FakeProviderServer, vonage, type FakeReply } from '../helpers/fake-providers/index.js';
 
 const logger = pino({ level: 'silent' });
@@ -36,15 +36,6 @@ async function carrier(config: Record<string, unknown>, now?: () => number): Pro
   return c;
 }
 
-async function failure(promise: Promise<unknown>): Promise<CarrierError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CarrierError);
-    return err as CarrierError;
-  }
-  throw new Error('expected a failure');
-}
 
 const GENERIC = () => ({
   request: {
@@ -79,14 +70,14 @@ describe('a generic carrier configured as data', () => {
 
   it('applies its own rules to a 200 that is a refusal, with the provider words as reason', async () => {
     next = { status: 200, body: { result: 'error', error: { code: 'BAD_NUMBER', message: 'number does not exist' } } };
-    const err = await failure((await carrier(GENERIC())).submit(outbound()));
+    const err = await carrierFailure((await carrier(GENERIC())).submit(outbound()));
     expect({ code: err.code, permanent: err.permanent, subject: err.details.subject, dsn: err.details.dsnStatus }).toEqual({ code: 'GEN_BAD_NUMBER', permanent: true, subject: 'number', dsn: '5.1.1' });
     expect(err.message).toBe('generic: HTTP 200: number does not exist');
   });
 
   it('treats a 2xx it does not recognise as temporary: unknown is never proof of failure', async () => {
     next = { status: 200, body: { result: 'maybe' } };
-    const err = await failure((await carrier(GENERIC())).submit(outbound()));
+    const err = await carrierFailure((await carrier(GENERIC())).submit(outbound()));
     expect({ code: err.code, permanent: err.permanent }).toEqual({ code: 'HTTP_200_UNRECOGNISED_REPLY', permanent: false });
   });
 
@@ -108,7 +99,7 @@ describe('transport failures are temporary', () => {
     next = { status: 200, hang: true };
     const c = await carrier({ ...GENERIC(), responseTimeout: '300ms' });
     const started = Date.now();
-    const err = await failure(c.submit(outbound()));
+    const err = await carrierFailure(c.submit(outbound()));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect({ code: err.code, permanent: err.permanent, dsn: err.details.dsnStatus }).toEqual({ code: 'HTTP_TIMEOUT', permanent: false, dsn: '4.4.1' });
   });
@@ -119,7 +110,7 @@ describe('transport failures are temporary', () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const c = await carrier({ request: { url: `http://127.0.0.1:${port}/send` } });
-    const err = await failure(c.submit(outbound()));
+    const err = await carrierFailure(c.submit(outbound()));
     expect({ code: err.code, permanent: err.permanent }).toEqual({ code: 'HTTP_UNAVAILABLE', permanent: false });
     expect(err.message).toContain('ECONNREFUSED');
   });
@@ -127,7 +118,7 @@ describe('transport failures are temporary', () => {
   it('a stopped carrier', async () => {
     const c = await carrier(GENERIC());
     await c.stop();
-    expect((await failure(c.submit(outbound()))).permanent).toBe(false);
+    expect((await carrierFailure(c.submit(outbound()))).permanent).toBe(false);
     expect(c.health().up).toBe(false);
   });
 });
@@ -136,7 +127,7 @@ describe('Retry-After', () => {
   it('as an HTTP date, measured from the carrier clock', async () => {
     const now = Date.parse('2026-01-05T10:00:00Z');
     next = { status: 503, headers: { 'retry-after': 'Mon, 05 Jan 2026 10:02:00 GMT' }, body: 'maintenance' };
-    const err = await failure((await carrier({ request: { url: `${server.origin}/send` } }, () => now)).submit(outbound()));
+    const err = await carrierFailure((await carrier({ request: { url: `${server.origin}/send` } }, () => now)).submit(outbound()));
     expect({ code: err.code, permanent: err.permanent, retryAfterMs: err.details.retryAfterMs }).toEqual({ code: 'HTTP_503_SERVICE_UNAVAILABLE', permanent: false, retryAfterMs: 120_000 });
   });
 });
@@ -145,7 +136,7 @@ describe('segments', () => {
   it('refuses, without sending, a message longer than the carrier takes (so routing can fail over)', async () => {
     const before = server.requests.length;
     const c = await carrier({ ...GENERIC(), maxSegments: 2 });
-    const err = await failure(c.submit(outbound('y'.repeat(400))));
+    const err = await carrierFailure(c.submit(outbound('y'.repeat(400))));
     expect({ code: err.code, permanent: err.permanent, subject: err.details.subject }).toEqual({ code: 'HTTP_TOO_MANY_SEGMENTS', permanent: true, subject: 'carrier' });
     expect(server.requests.length).toBe(before);
   });

@@ -5,27 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SMSC_RULES, SmscSimulator, type SmscOptions } from '../../src/smsc/index.js';
-import { connectEsme, TimeoutError, type TestEsme } from '../helpers/smpp-esme.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SMSC_RULES, SmscSimulator } from '../../src/smsc/index.js';
+import { TimeoutError } from '../helpers/smpp-esme.js';
+import { smscHarness } from '../helpers/smsc-harness.js';
 
-const running: SmscSimulator[] = [];
-const clients: TestEsme[] = [];
-
-async function setup(options: SmscOptions = {}) {
-  const smsc = new SmscSimulator({ port: 0, deliveryReceipts: { enabled: true, delayMs: 10 }, ...options });
-  running.push(smsc);
-  const port = await smsc.start();
-  const esme = await connectEsme(port);
-  clients.push(esme);
-  expect((await esme.bind()).command_status).toBe(0);
-  return { smsc, port, esme };
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()));
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-});
+const { setup, track } = smscHarness();
 
 describe('default rules', () => {
   it.each([
@@ -152,7 +137,7 @@ describe('hostile input', () => {
     const { smsc, port, esme } = await setup();
     const warnings: string[] = [];
     const logged = new SmscSimulator({ port: 0, logger: { info() {}, warn: (_o, msg) => warnings.push(msg ?? '') } });
-    running.push(logged);
+    track(logged);
     await sendRaw(await logged.start(), bytes);
     expect(warnings.some((w) => w.includes('protocol error'))).toBe(true);
     await sendRaw(port, bytes);

@@ -5,28 +5,13 @@
  * per-rule receipt delays.
  */
 import type { PDU } from 'smpp';
-import { afterEach, describe, expect, it } from 'vitest';
-import { formatReceiptId, SmscSimulator, type SmscOptions, type SmscRule } from '../../src/smsc/index.js';
+import { describe, expect, it } from 'vitest';
+import { formatReceiptId, type SmscRule } from '../../src/smsc/index.js';
 import { receiptOutcome } from '../../src/smsc/receipts.js';
-import { concatUdh, connectEsme, type TestEsme } from '../helpers/smpp-esme.js';
+import { concatUdh, type TestEsme } from '../helpers/smpp-esme.js';
+import { smscHarness } from '../helpers/smsc-harness.js';
 
-const running: SmscSimulator[] = [];
-const clients: TestEsme[] = [];
-
-async function setup(options: SmscOptions = {}) {
-  const smsc = new SmscSimulator({ port: 0, deliveryReceipts: { enabled: true, delayMs: 10 }, ...options });
-  running.push(smsc);
-  const port = await smsc.start();
-  const esme = await connectEsme(port);
-  clients.push(esme);
-  expect((await esme.bind()).command_status).toBe(0);
-  return { smsc, esme };
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()));
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-});
+const { setup } = smscHarness();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
