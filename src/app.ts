@@ -78,7 +78,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       backoff: { initialMs: config.queue.backoff.initial, maxMs: config.queue.backoff.max },
     });
     stops.push(() => followupQueue.close());
-    const followups = createFollowups(followupQueue, status, log.child({ component: 'followups' }));
+    const followups = createFollowups(followupQueue, log.child({ component: 'followups' }));
 
     const transport = dsnTransport(config);
     stops.push(async () => transport.close());
@@ -86,7 +86,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       reportingMta: config.smtp.hostname, from: config.bounces.from, aggregateMs: config.bounces.aggregate, validityMs: config.delivery.validity,
     }, config.redis.prefix);
     const tracker = new DeliveryTracker(status, (event) => notifier.onFinal(event), log.child({ component: 'delivery' }), {
-      receiptIdFormat: (name) => carrierOption(config, name, 'receiptIdFormat', 'auto'),
+      receiptIdFormat: (name) => config.carriers[name]?.receiptIdFormat ?? 'auto',
       diagnosticType: (name) => config.carriers[name]?.type ?? 'smpp',
       holdUnmatchedMs: config.delivery.unmatchedReceiptHold,
       retryEveryMs: 500,
@@ -112,11 +112,11 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     const dispatch = createDispatcher(
       {
         route: createRouter(config.routes), carriers, status, metrics, log: log.child({ component: 'dispatch' }),
-        firstPartOnly: (name) => carrierOption(config, name, 'receiptFirstPartOnly', false),
+        firstPartOnly: (name) => config.carriers[name]?.receiptFirstPartOnly ?? false,
         expectsReceipts: (name) => expectsReceipts(config, name),
         breakers: new CircuitBreakers({ failures: config.failover.breakerFailures, cooldownMs: config.failover.breakerCooldown }),
         rateLimiter: new SharedRateLimiter(redis, config.redis.prefix),
-        sharedRate: (name) => carrierOption(config, name, 'maxPartsPerSecond', 0),
+        sharedRate: (name) => config.carriers[name]?.maxPartsPerSecond ?? 0,
       },
       { from: config.sms.from, maxSegments: config.sms.maxSegments, transliterate: config.sms.transliterate, logContent: config.logging.content, receiptGraceMs: config.delivery.receiptGrace, ...(config.sms.truncationMarker !== undefined ? { truncationMarker: config.sms.truncationMarker } : {}) },
     );
@@ -180,18 +180,10 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
   }
 }
 
-/** A carrier option that not every carrier type has, with its default. */
-function carrierOption<K extends string, T>(config: Config, name: string, key: K, fallback: T): T {
-  const carrier = config.carriers[name] as Record<string, unknown> | undefined;
-  return (carrier?.[key] as T | undefined) ?? fallback;
-}
-
 /** Receipts come back on a transceiver bind or to an HTTP carrier's webhook, unless told otherwise. */
 function expectsReceipts(config: Config, name: string): boolean {
   const carrier = config.carriers[name];
   if (!carrier) return true;
-  const explicit = carrierOption<'receipts', boolean | undefined>(config, name, 'receipts', undefined);
-  if (explicit !== undefined) return explicit;
-  if (carrier.type === 'smpp') return carrier.bindMode === 'transceiver';
-  return carrierOption<'webhook', unknown>(config, name, 'webhook', undefined) !== undefined;
+  if (carrier.receipts !== undefined) return carrier.receipts;
+  return carrier.type === 'smpp' ? carrier.bindMode === 'transceiver' : carrier.webhook !== undefined;
 }

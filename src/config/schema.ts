@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpCarrierSchema } from '../carriers/http/schema.js';
 import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
+import { carrierDeliveryOptions } from './carrier-delivery.js';
 import { duration, positiveDuration } from './duration.js';
 
 /**
@@ -60,17 +61,7 @@ const smppCarrierSchema = z.strictObject({
   sourceTon: z.number().int().min(0).max(6).optional(),
   sourceNpi: z.number().int().min(0).max(18).optional(),
   maxThrottleRetries: z.number().int().min(0).default(20),
-  /** How the SMSC writes its message id in receipts, relative to submit_sm_resp. */
-  receiptIdFormat: z.enum(['auto', 'hex', 'decimal']).default('auto'),
-  /** For SMSCs that send a receipt for the first part of a long message only. */
-  receiptFirstPartOnly: z.boolean().default(false),
-  /** SMS parts per second across every relay process sharing this Redis (0 = no limit). */
-  maxPartsPerSecond: z.number().min(0).default(0),
-  /**
-   * Whether final receipts come back. Without them a submitted message is not expired at the end
-   * of its validity (there is nothing to wait for). Default: true when bound as transceiver.
-   */
-  receipts: z.boolean().optional(),
+  ...carrierDeliveryOptions,
 });
 
 export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema, httpCarrierSchema]);

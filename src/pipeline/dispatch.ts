@@ -100,9 +100,13 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         continue;
       }
       deps.breakers.success(carrier.name);
-      // Saved before any other bookkeeping: if that fails, the retry records instead of resending.
-      await job.saveProgress({ carrier: carrier.name, partIds: result.partIds, complete: true });
-      await succeeded(deps, job, route, carrier, sms, result, log, options);
+      try {
+        await succeeded(deps, job, route, carrier, sms, result, log, options);
+      } catch (error) {
+        // The carrier has the message: the retry must record it, never send it again.
+        await job.saveProgress({ carrier: carrier.name, partIds: result.partIds, complete: true }).catch(() => undefined);
+        throw error;
+      }
       return;
     }
     if (!lastError) throw new MessageError('NO_CARRIER', `route ${route.name} names no configured carrier`, true);

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { BounceNotifier, DsnTaskData } from '../bounce/notifier.js';
-import type { StatusStore } from '../delivery/status-store.js';
 import type { DeliveryTracker } from '../delivery/tracker.js';
 import type { Task, TaskQueue } from '../queue/task-queue.js';
 
@@ -13,7 +12,7 @@ export interface Followups {
   start(tracker: DeliveryTracker, notifier: BounceNotifier): void;
 }
 
-export function createFollowups(queue: TaskQueue<FollowupData>, status: StatusStore, log: Logger): Followups {
+export function createFollowups(queue: TaskQueue<FollowupData>, log: Logger): Followups {
   return {
     scheduleDelayNotice: (jobIds, at) => queue.add('delay', `delay-${jobIds[0]}-${jobIds.length}`, { jobIds }, at - Date.now()),
     scheduleDsn: (data, id, delayMs) => queue.add('dsn', id, data, delayMs),

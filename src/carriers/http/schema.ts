@@ -4,6 +4,7 @@
  * resolves the whole spec once so a bad template or path is reported by check-config.
  */
 import { z } from 'zod';
+import { carrierDeliveryOptions } from '../../config/carrier-delivery.js';
 import { positiveDuration } from '../../config/duration.js';
 import { CREDENTIAL_KEYS, PRESET_KEYS, PRESET_NAMES, type CredentialKey } from './presets/meta.js';
 import { ResolveError } from './resolve-error.js';
@@ -95,8 +96,7 @@ export const httpCarrierSchema = z.strictObject({
   maxSegments: z.number().int().min(1).max(255).optional(),
   /** HTTP providers concatenate themselves: the whole text goes in one request. */
   concat: z.literal('payload').default('payload'),
-  /** SMS parts per second across every relay process sharing this Redis (0 = no limit). */
-  maxPartsPerSecond: z.number().min(0).default(0),
+  ...carrierDeliveryOptions,
   ...credentials,
   request: requestSchema.optional(),
   response: responseSchema.optional(),
