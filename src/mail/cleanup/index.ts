@@ -107,6 +107,10 @@ function stripBoilerplate(lines: string[], senderName: string, check: () => void
   //    a short block. Never at the first line: a message that is only a name is still content.
   let end = lines.length;
   const name = senderName.trim().toLowerCase();
+  // Non-blank lines after each index, counted once from the end (a sign-off test per line
+  // would otherwise rescan the rest of the mail every time).
+  const nonBlankAfter = new Array<number>(lines.length + 1).fill(0);
+  for (let i = lines.length - 1; i >= 0; i--) nonBlankAfter[i] = nonBlankAfter[i + 1]! + (lines[i + 1] !== undefined && lines[i + 1] !== '' ? 1 : 0);
   for (let i = 1; i < lines.length; i++) {
     if ((i & 63) === 0) check();
     const line = lines[i] ?? '';
@@ -118,7 +122,7 @@ function stripBoilerplate(lines: string[], senderName: string, check: () => void
       end = i;
       break;
     }
-    if (isSignOff(line) && lines.slice(i + 1).filter((l) => l !== '').length <= 8) {
+    if (isSignOff(line) && nonBlankAfter[i]! <= 8) {
       end = i;
       break;
     }
