@@ -102,7 +102,6 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
   };
 }
 
-/** Every recipient's decision, or none: if one fails, those already counted are undone. */
 /**
  * Every recipient's decision, or none: if one fails, those already counted are undone. A held
  * message carries its job id, so the summary that sends it can be recorded on its recipient.
