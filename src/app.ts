@@ -67,7 +67,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     }
 
     // Fails fast: a hung Redis must turn into a 451 for the sender, not a hung SMTP session.
-    // Status, storm and rate-limit commands from concurrent sessions are batched per tick.
+    // Status, storm and rate-limit commands from concurrent sessions leave in one write per turn.
     const redis = failFastRedis(config.redis.url, 5_000, true);
     stops.push(async () => void redis.disconnect());
     const status = new StatusStore(redis, config.redis.prefix);
