@@ -4,11 +4,13 @@
  * HTML, folds whitespace and bounds the work. A message that cannot be parsed whole is salvaged
  * for whatever it still yields, because an alert with only a subject is still worth an SMS.
  */
-import { simpleParser, type AddressObject, type ParsedMail as MailparserMail } from 'mailparser';
+import { simpleParser, type ParsedMail as MailparserMail } from 'mailparser';
 import { MessageError } from '../errors.js';
 import { capText, foldLine, foldText } from './fold.js';
+import { addressText, stripAngles } from './fields.js';
 import { headerRecord, headerValue, scanRawHead } from './headers.js';
 import { htmlToPlainText } from './html.js';
+import { parsePlainTextMail } from './plain-text-mail.js';
 
 export interface ParsedMail {
   /** Message-ID header without the angle brackets. */
@@ -68,6 +70,11 @@ export async function parseMail(raw: Buffer, limits: Partial<ParseLimits> = {}):
     maxBodyChars: limits.maxBodyChars ?? DEFAULT_PARSE_LIMITS.maxBodyChars,
     maxHtmlChars: limits.maxHtmlChars ?? DEFAULT_PARSE_LIMITS.maxHtmlChars,
   };
+  return parsePlainTextMail(raw, bounds) ?? parseWithMailparser(raw, bounds);
+}
+
+/** The general path: any MIME structure, transfer encoding and charset, and the salvage. */
+export async function parseWithMailparser(raw: Buffer, bounds: ParseLimits): Promise<ParsedMail> {
   let mail: MailparserMail;
   try {
     mail = await simpleParser(raw, PARSER_OPTIONS);
@@ -95,21 +102,6 @@ function pickBody(mail: MailparserMail, limits: ParseLimits): Pick<ParsedMail, '
   const converted = htmlToPlainText(html.slice(0, limits.maxHtmlChars));
   if (converted !== '') return { text: capText(converted, limits.maxBodyChars), bodySource: 'html' };
   return { text: '', bodySource: 'none' };
-}
-
-function stripAngles(id: string | undefined): string | undefined {
-  const bare = id?.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
-  return bare === undefined || bare === '' ? undefined : bare;
-}
-
-/** `Name <address>` per mailbox (unquoted: this text is read on a phone, not parsed again). */
-function addressText(header: AddressObject | undefined): string {
-  const parts = (header?.value ?? []).map(({ name, address, group }) => {
-    if (group !== undefined) return name;
-    if (name !== '' && address !== undefined && address !== '') return `${name} <${address}>`;
-    return name !== '' ? name : (address ?? '');
-  });
-  return foldLine(parts.filter((part) => part !== '').join(', '));
 }
 
 /**
