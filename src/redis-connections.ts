@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
+import { coalesceWrites as coalesceSocketWrites } from './net/coalesce-writes.js';
 
 /**
  * The two kinds of Redis connection the relay uses. Connection errors surface per command, so the
@@ -35,9 +36,8 @@ export function blockingRedis(url: string): Redis {
 }
 
 /**
- * Holds a connection's writes until the end of the current event-loop turn (cork, then uncork in
- * setImmediate), so the commands of every SMTP session that finished in the same turn leave in
- * one writev instead of one syscall each; a socket write costs ~15 µs on the 2-core bench box.
+ * Holds a connection's writes until the end of the event-loop turn (see net/coalesce-writes.ts),
+ * so the commands of every SMTP session that finished in the same turn leave in one writev.
  *
  * Why not ioredis's enableAutoPipelining, which batches the same way: it sends custom scripts
  * through a pipeline, and ioredis sends a script's whole source (EVAL) once per pipeline rather
@@ -46,26 +46,5 @@ export function blockingRedis(url: string): Redis {
  */
 export function coalesceWrites(redis: Redis): void {
   // 'connect' fires for every new socket, reconnects included, before the first command on it.
-  redis.on('connect', () => corkPerTurn(redis.stream as Socket));
-}
-
-const patched = new WeakSet<Socket>();
-
-function corkPerTurn(socket: Socket): void {
-  if (patched.has(socket)) return;
-  patched.add(socket);
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
-  const write = socket.write;
-  socket.write = function corkedWrite(this: Socket, ...args: Parameters<Socket['write']>) {
-    if (!corked && !socket.destroyed) {
-      corked = true;
-      socket.cork();
-      setImmediate(uncork);
-    }
-    return write.apply(this, args);
-  } as Socket['write'];
+  redis.on('connect', () => coalesceSocketWrites(redis.stream as Socket));
 }

@@ -1,0 +1,28 @@
+import type { Socket } from 'node:net';
+
+/**
+ * Holds a socket's writes until the end of the current event-loop turn (cork, then uncork in
+ * setImmediate), so what many sessions or jobs send in one turn leaves in one writev instead of
+ * one write each. Costs at most one turn of latency. Used for Redis connections on the SMTP path
+ * and for SMPP client sockets.
+ */
+export function coalesceWrites(socket: Socket): void {
+  if (patched.has(socket)) return;
+  patched.add(socket);
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  const write = socket.write;
+  socket.write = function corkedWrite(this: Socket, ...args: Parameters<Socket['write']>) {
+    if (!corked && !socket.destroyed) {
+      corked = true;
+      socket.cork();
+      setImmediate(uncork);
+    }
+    return write.apply(this, args);
+  } as Socket['write'];
+}
+
+const patched = new WeakSet<Socket>();
