@@ -8,7 +8,12 @@
  *       counter, 9 held sequence
  * ARGV: 1 now, 2 text hash, 3 has alert key (1|0), 4 state, 5 dedup ms, 6 burst ms,
  *       7 burst limit, 8 hourly cap, 9 end of this hour, 10 held JSON (without seq),
- *       11 burst due member, 12 cap due member, 13 marker ttl ms
+ *       11 burst due member, 12 cap due member, 13 marker ttl ms, 14 the recipient's job id ('' if none)
+ *
+ * A send stores its job id in the dedup marker. The same job again is the sender retrying after a
+ * 451 (the same Message-ID gives the same job id): it is sent, not suppressed as its own
+ * duplicate, or a failed enqueue whose undo also failed (Redis went away) would lose the message.
+ * Nothing is counted again, and the queue's job id keeps it from going out twice.
  */
 export const DECIDE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -21,10 +26,15 @@ local burstLimit = tonumber(ARGV[7])
 local cap = tonumber(ARGV[8])
 local hourEnd = tonumber(ARGV[9])
 local markerMs = tonumber(ARGV[13])
+local jobId = ARGV[14]
 local hourTtl = hourEnd - now + 3600000
 
+if jobId ~= '' and redis.call('GET', KEYS[1]) == jobId then
+  return {'send', 'resend', '0'}
+end
+
 local function recordSent()
-  redis.call('SET', KEYS[1], '1', 'PX', dedupMs)
+  redis.call('SET', KEYS[1], jobId ~= '' and jobId or '1', 'PX', dedupMs)
   if hasKey then
     redis.call('SET', KEYS[2], hash, 'PX', markerMs)
     if state == 'problem' then redis.call('SET', KEYS[3], '1', 'PX', markerMs) end

@@ -94,6 +94,7 @@ export class StormControl {
       burstMember(number),
       capMember(number, hour),
       String(MARKER_TTL_MS),
+      meta.messageId ?? '',
     )) as [string, string, string];
     const [action, reason, flushAt] = result;
     const decision: StormDecision = { action: action as StormDecision['action'], reason: reason as StormReason };
@@ -103,7 +104,7 @@ export class StormControl {
 
   private count(decision: StormDecision, number: string): StormDecision {
     if (decision.reason === 'recovery') this.totals.recoveries++;
-    if (decision.action === 'send') this.totals.sent++;
+    if (decision.action === 'send' && decision.reason !== 'resend') this.totals.sent++;
     else if (decision.reason === 'duplicate') this.totals.duplicates++;
     else if (decision.reason === 'cap') this.totals.capped++;
     else if (decision.action === 'defer') this.totals.deferred++;
@@ -193,7 +194,7 @@ export class StormControl {
    * undo: the held message is already safe in Redis and goes out with its summary.
    */
   async undo(number: string, text: string, decision: StormDecision): Promise<void> {
-    if (decision.action !== 'send' || decision.reason === 'disabled') return;
+    if (decision.action !== 'send' || decision.reason === 'disabled' || decision.reason === 'resend') return;
     const hour = Math.floor(this.now() / HOUR_MS);
     await this.redis.multi().del(this.keys.dedup(number, digest(text))).decr(this.keys.sent(number, hour)).exec();
     this.totals.sent = Math.max(0, this.totals.sent - 1);

@@ -27,7 +27,10 @@ export interface StormMeta {
    * matched to its problem and only the text dedup applies.
    */
   alertKey?: string;
-  /** The recipient's job id, kept with a held message so its summary can be recorded on it. */
+  /**
+   * The recipient's job id: kept with a held message so its summary can be recorded on it, and
+   * in the dedup marker so that the sender's retry of the same message is not its own duplicate.
+   */
   messageId?: string;
 }
 
@@ -37,6 +40,7 @@ export type StormReason =
   | 'disabled'
   | 'new'
   | 'recovery' // a recovery whose problem was sent: always goes out
+  | 'resend' // the same message (job id) again, after a 451: sent, counted once
   | 'duplicate'
   | 'cap'
   | 'burst';

@@ -86,6 +86,34 @@ describe('storm control: dedup', () => {
     expect((await s.status(to)).sentThisHour).toBe(1);
   });
 
+  it('sends the sender\'s retry of the same message even when the undo was lost with Redis, and counts it once', async () => {
+    const s = storm();
+    const to = number();
+    const job = { messageId: 'tx1-4915112345678' };
+    expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'new' });
+    // enqueue failed, the undo failed too: the client retries the same Message-ID, same job id
+    expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'resend' });
+    await s.undo(to, 'retry me', { action: 'send', reason: 'resend' });
+    expect((await s.status(to)).sentThisHour).toBe(1);
+    // another message with the same text is still a duplicate, of the first
+    expect(await s.decide(to, 'retry me', { messageId: 'tx2-4915112345678' })).toEqual({ action: 'suppress', reason: 'duplicate' });
+    expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'resend' });
+  });
+
+  it('holds the retry of a held message again rather than sending it beside its summary', async () => {
+    const s = storm({ burstLimit: 1 });
+    const to = number();
+    await s.decide(to, 'first', { messageId: 'a-1' });
+    const held = await s.decide(to, 'second', { messageId: 'b-1' });
+    expect(held.action).toBe('defer');
+    expect((await s.decide(to, 'second', { messageId: 'b-1' })).action).not.toBe('send');
+    // the summary goes out once, holding the message (and nothing is left due for other tests)
+    clock = held.flushAt! + 1;
+    const sent: StormSummary[] = [];
+    expect(await s.flushDue(async (summary) => void sent.push(summary))).toBe(1);
+    expect(sent[0]?.held.filter((h) => h.messageId === 'b-1')).toHaveLength(1);
+  });
+
   it('is a pass-through when disabled', async () => {
     const s = storm({ enabled: false });
     const to = number();
