@@ -8,7 +8,8 @@ import { SmppStatusClassifier } from './delivery/classify-smpp.js';
 import { StatusStore } from './delivery/status-store.js';
 import { DeliveryTracker } from './delivery/tracker.js';
 import { CarrierError, Smtp2SmsError } from './errors.js';
-import { failFastRedis } from './redis-connections.js';
+import { failFastRedis, whenReady } from './redis-connections.js';
+import { maskSecrets } from './config/mask.js';
 import { createHttpServer, listenHttp } from './http/server.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createDispatcher } from './pipeline/dispatch.js';
@@ -26,6 +27,9 @@ import { createRouter } from './routing/router.js';
 import { SharedRateLimiter } from './routing/shared-rate-limit.js';
 import { SmtpListener } from './smtp/server.js';
 import { loadTlsMaterial } from './smtp/tls-files.js';
+
+/** How long the SMTP listener waits at start-up for its Redis connections (see whenReady). */
+const REDIS_START_WAIT_MS = 5_000;
 
 export interface RunningApp {
   smtpPort: number;
@@ -159,6 +163,10 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     );
     let smtpPort = 0;
     if (roles.smtp) {
+      const ready = await Promise.all([whenReady(redis, REDIS_START_WAIT_MS), queue.whenReady(REDIS_START_WAIT_MS)]);
+      if (ready.includes(false)) {
+        log.warn({ event: 'redis.unavailable', url: maskSecrets(config.redis.url) }, `Redis not ready after ${REDIS_START_WAIT_MS / 1000} s: SMTP answers 451 until it is`);
+      }
       const tls = config.smtp.tls ? await loadTlsMaterial(config.smtp.tls, config.smtp.hostname) : undefined;
       const smtp = new SmtpListener(smtpListenerOptions(config, tls, redis), intake, log.child({ component: 'smtp' }), metrics);
       smtpPort = await smtp.listen();

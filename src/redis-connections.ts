@@ -48,3 +48,22 @@ export function coalesceWrites(redis: Redis): void {
   // 'connect' fires for every new socket, reconnects included, before the first command on it.
   redis.on('connect', () => coalesceSocketWrites(redis.stream as Socket));
 }
+
+/**
+ * Resolves true once `redis` is ready, or false after `timeoutMs`. Fail-fast connections refuse
+ * commands until then, so the SMTP listener waits for them rather than answer its first senders
+ * 451; a Redis that is down at start-up only delays the listener by `timeoutMs`.
+ */
+export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.on('ready', onReady);
+  });
+}

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { failFastRedis } from '../redis-connections.js';
+import { failFastRedis, whenReady } from '../redis-connections.js';
 import { QueueError } from '../errors.js';
 import type { SmsJobData } from './job.js';
 
@@ -55,6 +55,11 @@ export class SmsQueue {
     // addBulk builds an ioredis pipeline per call; most alert mail has one recipient.
     const single = bulk.length === 1 ? bulk[0] : undefined;
     await this.withTimeout<unknown>(single ? this.queue.add(single.name, single.data, single.opts) : this.queue.addBulk(bulk), 'store the message');
+  }
+
+  /** True once the producer connection can take commands; false if it could not within `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    return whenReady(this.connection, timeoutMs);
   }
 
   async ping(): Promise<void> {
