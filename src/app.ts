@@ -10,7 +10,7 @@ import { DeliveryTracker } from './delivery/tracker.js';
 import { CarrierError, Smtp2SmsError } from './errors.js';
 import { failFastRedis, whenReady } from './redis-connections.js';
 import { maskSecrets } from './config/mask.js';
-import { createHttpServer, listenHttp } from './http/server.js';
+import { createHttpServer, listenHttp, type HttpDeps } from './http/server.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createDispatcher } from './pipeline/dispatch.js';
 import { DeadlinePoller } from './pipeline/deadlines.js';
@@ -51,11 +51,17 @@ export interface AppRoles {
   worker: boolean;
 }
 
+/** What a main process with SMTP child processes adds (see cluster/). */
+export interface AppExtras {
+  childMetrics?: HttpDeps['childMetrics'];
+  smtpListening?: HttpDeps['smtpListening'];
+}
+
 /**
  * Wires the stages from a validated config and starts them. Nothing here runs at import time;
  * stop() takes everything down in reverse order.
  */
-export async function startApp(config: Config, log: Logger, roles: AppRoles = { smtp: true, worker: true }): Promise<RunningApp> {
+export async function startApp(config: Config, log: Logger, roles: AppRoles = { smtp: true, worker: true }, extras: AppExtras = {}): Promise<RunningApp> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, 'error while stopping'));
@@ -176,7 +182,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
 
     let httpPort: number | undefined;
     if (config.http.enabled) {
-      const http = createHttpServer({ status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker, stormStatus: (number) => storm.status(number) });
+      const http = createHttpServer({ status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker, stormStatus: (number) => storm.status(number), ...extras });
       httpPort = await listenHttp(http, config.http.host, config.http.port);
       stops.push(() => http.close());
       log.info({ event: 'http.listening', host: config.http.host, port: httpPort }, 'HTTP API listening');

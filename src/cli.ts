@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { startApp } from './app.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from './config/load.js';
 import { maskSecrets } from './config/mask.js';
 import { Smtp2SmsError } from './errors.js';
 import { createLogger } from './observability/logger.js';
 import { previewMail } from './preview.js';
+import { runStart, untilSignal, type Role } from './start.js';
 import { createSimulator } from './app-parts.js';
 
 const USAGE = `usage: smtp2sms <command> [options]
@@ -70,11 +70,7 @@ async function main(argv: string[]): Promise<number> {
       const log = createLogger(config.logging.level);
       const role = values.role ?? 'all';
       if (!['all', 'smtp', 'worker'].includes(role)) throw new UsageError(`--role: "${role}" is not one of all, smtp, worker`);
-      const app = await startApp(config, log, { smtp: role !== 'worker', worker: role !== 'smtp' });
-      await untilSignal();
-      log.info({ event: 'shutdown' }, 'shutting down');
-      await app.stop();
-      return 0;
+      return runStart(config, log, role as Role);
     }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
@@ -82,13 +78,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -20,6 +20,12 @@ const smtpSchema = z.strictObject({
   maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024),
   maxRecipients: z.number().int().positive().default(100),
   maxClients: z.number().int().positive().default(500),
+  /**
+   * Processes that accept SMTP. 0: the main process, beside dispatch. N: N child processes sharing
+   * the port (node:cluster) while the main process dispatches and serves HTTP; 'auto': one per CPU
+   * core beyond the first. One Node process uses one core.
+   */
+  processes: z.union([z.number().int().min(0).max(64), z.literal('auto')]).default(0),
   socketTimeout: duration.default(60_000),
   auth: z.strictObject({
     required: z.boolean().default(false),

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AggregatorRegistry } from 'prom-client';
 import type { AddressInfo } from 'node:net';
 import type { Carrier } from '../carriers/carrier.js';
 import type { StatusStore } from '../delivery/status-store.js';
+import type { ChildMetrics } from '../cluster/messages.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export interface HttpDeps {
@@ -13,6 +15,10 @@ export interface HttpDeps {
   carriersRequired?: boolean;
   /** Storm control's counters for one number (E.164), for `GET /api/numbers/:number/storm`. */
   stormStatus?(number: string): Promise<unknown>;
+  /** The SMTP child processes' metrics (`smtp.processes`), summed with this process's. */
+  childMetrics?(): Promise<ChildMetrics[]>;
+  /** With SMTP child processes: whether all of them listen. */
+  smtpListening?(): boolean;
 }
 
 /** Health, readiness, Prometheus metrics and the message status API. */
@@ -29,9 +35,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     } catch (err) {
       redis = (err as Error).message;
     }
-    const ready = redis === 'ok' && (deps.carriersRequired === false || carriers.some((c) => c.up));
+    const smtp = deps.smtpListening === undefined ? {} : { smtp: deps.smtpListening() ? 'listening' : 'starting' };
+    const ready = redis === 'ok' && (deps.carriersRequired === false || carriers.some((c) => c.up)) && smtp.smtp !== 'starting';
     for (const c of carriers) deps.metrics.carrierUp.set({ carrier: c.name, type: c.type }, c.up ? 1 : 0);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', redis, carriers });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', redis, ...smtp, carriers });
   });
 
   app.get('/metrics', async (_request, reply) => {
@@ -39,7 +46,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       const h = c.health();
       deps.metrics.carrierUp.set({ carrier: h.name, type: h.type }, h.up ? 1 : 0);
     }
-    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    const { registry } = deps.metrics;
+    if (!deps.childMetrics) return reply.type(registry.contentType).send(await registry.metrics());
+    const all = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...(await deps.childMetrics())]);
+    return reply.type(registry.contentType).send(await all.metrics());
   });
 
   app.get<{ Params: { id: string } }>('/api/messages/:id', async (request, reply) => {

@@ -1,0 +1,30 @@
+/**
+ * An SMTP child process (a node:cluster worker): runs the ingest role on the port it shares with
+ * its siblings, answers the main process's metrics requests, and stops on SIGTERM or when the main
+ * process goes away. The HTTP API is the main process's; children serve none.
+ */
+import type { Logger } from 'pino';
+import { startApp } from '../app.js';
+import type { Config } from '../config/schema.js';
+import { isPrimaryMessage, type ChildMessage } from './messages.js';
+
+export async function runSmtpChild(config: Config, log: Logger): Promise<number> {
+  const app = await startApp({ ...config, http: { ...config.http, enabled: false } }, log, { smtp: true, worker: false });
+  const send = (message: ChildMessage) => process.send?.(message);
+  process.on('message', (message: unknown) => {
+    if (!isPrimaryMessage(message)) return;
+    void app.metrics.registry.getMetricsAsJSON().then(
+      (metrics) => send({ type: 'smtp2sms:metrics', requestId: message.requestId, metrics }),
+      () => undefined,
+    );
+  });
+  send({ type: 'smtp2sms:listening', port: app.smtpPort });
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+    // The main process died without stopping us: no one would ever send the signal.
+    process.once('disconnect', () => resolve());
+  });
+  await app.stop();
+  return 0;
+}

@@ -1,0 +1,144 @@
+/**
+ * The main process's side of `smtp.processes`: forks the SMTP child processes (node:cluster, so
+ * they share one listening port), starts another when one dies, collects their metrics for
+ * /metrics, and stops them first on shutdown so no mail is taken while dispatch winds down.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
+import { isChildMessage, type ChildMessage, type ChildMetrics } from './messages.js';
+
+/** `smtp.processes` as a count: 'auto' leaves one core to dispatch. */
+export function smtpProcessCount(setting: number | 'auto', cores = availableParallelism()): number {
+  return setting === 'auto' ? Math.max(1, cores - 1) : setting;
+}
+
+/** A child that dies this soon after starting counts towards giving up. */
+const QUICK_EXIT_MS = 10_000;
+/** So many quick exits in a row and the relay stops (a port in use, a broken config). */
+const MAX_QUICK_EXITS = 5;
+const METRICS_TIMEOUT_MS = 2_000;
+
+interface MetricsRequest {
+  responses: ChildMetrics[];
+  waiting: Set<Worker>;
+  done(): void;
+}
+
+export class SmtpChildren {
+  private readonly children = new Set<Worker>();
+  private stopping = false;
+  private quickExits = 0;
+  private requestIds = 0;
+  private readonly requests = new Map<number, MetricsRequest>();
+  private readonly listening = new Map<Worker, number>();
+  private onListening: ((child: Worker) => void) | undefined;
+  private onEarlyExit: ((child: Worker, code: number | null) => void) | undefined;
+
+  /** `onGiveUp` is called once children keep dying; the caller should stop the relay. */
+  constructor(private readonly count: number, private readonly log: Logger, private readonly onGiveUp: (reason: string) => void) {
+    // One child: let it accept directly, rather than the main process accepting and handing over.
+    cluster.schedulingPolicy = count === 1 ? cluster.SCHED_NONE : cluster.SCHED_RR;
+  }
+
+  /** Forks every child; resolves with the SMTP port once all listen, rejects if one dies first. */
+  start(timeoutMs = 30_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`SMTP processes not listening after ${timeoutMs / 1000} s`)), timeoutMs);
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.onListening = undefined;
+        this.onEarlyExit = undefined;
+        if (error) reject(error);
+        else resolve([...this.listening.values()][0] ?? 0);
+      };
+      this.onListening = () => {
+        if (this.listening.size === this.count) finish();
+      };
+      this.onEarlyExit = (child, code) => finish(new Error(`SMTP process ${child.process.pid} exited with code ${code} before listening`));
+      for (let i = 0; i < this.count; i++) this.fork();
+    });
+  }
+
+  /** Whether every child listens (one that died is being replaced). */
+  allListening(): boolean {
+    return this.listening.size === this.count;
+  }
+
+  /** The metrics of every child that answers within 2 s. */
+  metrics(): Promise<ChildMetrics[]> {
+    const requestId = ++this.requestIds;
+    return new Promise((resolve) => {
+      const waiting = new Set([...this.children].filter((child) => child.isConnected()));
+      const request: MetricsRequest = { responses: [], waiting, done: () => undefined };
+      const timer = setTimeout(() => request.done(), METRICS_TIMEOUT_MS);
+      request.done = () => {
+        clearTimeout(timer);
+        this.requests.delete(requestId);
+        resolve(request.responses);
+      };
+      this.requests.set(requestId, request);
+      if (waiting.size === 0) return request.done();
+      for (const child of waiting) child.send({ type: 'smtp2sms:metrics?', requestId });
+    });
+  }
+
+  /** SIGTERM to every child; SIGKILL to any still running after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.children].map((child) => new Promise<void>((resolve) => {
+      if (child.isDead()) return resolve();
+      const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.process.kill('SIGTERM');
+    })));
+  }
+
+  private fork(): void {
+    const child = cluster.fork();
+    const startedAt = Date.now();
+    this.children.add(child);
+    child.on('message', (message: unknown) => {
+      if (isChildMessage(message)) this.onMessage(child, message);
+    });
+    child.on('exit', (code, signal) => this.onExit(child, code, signal, startedAt));
+  }
+
+  private onMessage(child: Worker, message: ChildMessage): void {
+    if (message.type === 'smtp2sms:listening') {
+      this.listening.set(child, message.port);
+      this.onListening?.(child);
+      return;
+    }
+    const request = this.requests.get(message.requestId);
+    if (!request || !request.waiting.delete(child)) return;
+    request.responses.push(message.metrics);
+    if (request.waiting.size === 0) request.done();
+  }
+
+  private onExit(child: Worker, code: number | null, signal: string | null, startedAt: number): void {
+    this.children.delete(child);
+    const wasListening = this.listening.delete(child);
+    for (const request of this.requests.values()) {
+      if (request.waiting.delete(child) && request.waiting.size === 0) request.done();
+    }
+    if (this.stopping) return;
+    if (!wasListening && this.onEarlyExit) {
+      this.onEarlyExit(child, code);
+      return;
+    }
+    this.quickExits = Date.now() - startedAt < QUICK_EXIT_MS ? this.quickExits + 1 : 0;
+    if (this.quickExits >= MAX_QUICK_EXITS) {
+      this.onGiveUp(`SMTP processes keep exiting (${this.quickExits} times within ${QUICK_EXIT_MS / 1000} s of starting)`);
+      return;
+    }
+    const delayMs = Math.min(30_000, 500 * 2 ** this.quickExits);
+    this.log.error({ event: 'smtp.process_exit', pid: child.process.pid, code, signal, restartInMs: delayMs }, 'an SMTP process exited; starting another');
+    setTimeout(() => {
+      if (!this.stopping) this.fork();
+    }, delayMs);
+  }
+}

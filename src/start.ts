@@ -1,0 +1,56 @@
+/**
+ * `smtp2sms start`: the relay in one process, or with `smtp.processes` the SMTP side in child
+ * processes (one core each) and dispatch and HTTP in this one. Resolves with the exit code once a
+ * signal has stopped everything.
+ */
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
+import { startApp, type AppRoles } from './app.js';
+import { runSmtpChild } from './cluster/smtp-child.js';
+import { SmtpChildren, smtpProcessCount } from './cluster/smtp-children.js';
+import type { Config } from './config/schema.js';
+import { loadTlsMaterial } from './smtp/tls-files.js';
+
+export type Role = 'all' | 'smtp' | 'worker';
+
+export async function runStart(config: Config, log: Logger, role: Role): Promise<number> {
+  if (cluster.isWorker) return runSmtpChild(config, log.child({ process: `smtp-${cluster.worker?.id ?? 0}` }));
+  const roles: AppRoles = { smtp: role !== 'worker', worker: role !== 'smtp' };
+  const processes = roles.smtp ? smtpProcessCount(config.smtp.processes) : 0;
+  if (processes === 0) {
+    const app = await startApp(config, log, roles);
+    await untilSignal();
+    log.info({ event: 'shutdown' }, 'shutting down');
+    await app.stop();
+    return 0;
+  }
+
+  // Made here, once: children starting together would each write a new self-signed certificate.
+  if (config.smtp.tls) await loadTlsMaterial(config.smtp.tls, config.smtp.hostname);
+  let gaveUp: (reason: string) => void = () => undefined;
+  const givenUp = new Promise<string>((resolve) => (gaveUp = resolve));
+  const children = new SmtpChildren(processes, log, (reason) => gaveUp(reason));
+  const app = await startApp(config, log, { ...roles, smtp: false }, { childMetrics: () => children.metrics(), smtpListening: () => children.allListening() });
+  try {
+    const port = await children.start();
+    log.info({ event: 'smtp.processes', processes, port }, `SMTP listening in ${processes} process${processes === 1 ? '' : 'es'}`);
+  } catch (error) {
+    await children.stop();
+    await app.stop();
+    throw error;
+  }
+  const reason = await Promise.race([untilSignal().then(() => undefined), givenUp]);
+  if (reason !== undefined) log.error({ event: 'smtp.processes_failed', reason }, `stopping: ${reason}`);
+  log.info({ event: 'shutdown' }, 'shutting down');
+  // SMTP first, so nothing is accepted while dispatch winds down.
+  await children.stop();
+  await app.stop();
+  return reason === undefined ? 0 : 1;
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
