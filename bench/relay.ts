@@ -47,7 +47,11 @@ const splitRuns: { place: SmtpPlace; target: string; scenarios?: Scenario[] }[] 
     ? [{ place: 'child', target: 'relay-split' }]
     : [
       { place: 'bench', target: 'relay-split' },
-      ...(SPLIT_SMTP === 'both' ? [{ place: 'child' as const, target: 'relay-split-smtp-child', scenarios: ['persistent' as const] }] : []),
+      ...(SPLIT_SMTP === 'both' ? [
+        { place: 'child' as const, target: 'relay-split-smtp-child', scenarios: ['persistent' as const] },
+        // What `npm start` runs with smtp.processes: auto on 2 cores.
+        { place: 'processes' as const, target: 'relay-processes', scenarios: ['persistent' as const, 'paced' as const] },
+      ] : []),
     ];
 const STAGES = process.env.BENCH_STAGES !== '0';
 /** Messages sent to each target before its measured runs (JIT, connection pools, Redis scripts). */
@@ -194,7 +198,7 @@ async function main(): Promise<void> {
     for (const { place, target, scenarios: only } of splitRuns) {
       const runScenarios = scenarios.filter((s) => !only || only.includes(s));
       if (runScenarios.length === 0) continue;
-      process.stderr.write(`bench: ${target}: worker role in a child process, smtp role in ${place === 'bench' ? 'this process' : 'another child'}\n`);
+      process.stderr.write(`bench: ${target}: ${place === 'processes' ? 'smtp2sms start with smtp.processes: 1 in a child process' : `worker role in a child process, smtp role in ${place === 'bench' ? 'this process' : 'another child'}`}\n`);
       const relay = await startSplitRelay(TUNING, place, HARD_LIMIT_MS / 1000);
       active = relay;
       try {

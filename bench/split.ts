@@ -11,7 +11,7 @@
  * after 10 s; an exit hook SIGKILLs whatever is left when this process exits.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,11 @@ const STOP_TIMEOUT_MS = 10_000;
 /** Forwarded child output is capped, in case a child logs per message. */
 const MAX_FORWARDED_BYTES = 16 * 1024;
 
-export type SmtpPlace = 'bench' | 'child';
+/**
+ * Where the smtp role runs: in this process, in its own child (`--role smtp`), or as `start` runs
+ * it with `smtp.processes: 1` (one child `--role all` whose SMTP side is its cluster child).
+ */
+export type SmtpPlace = 'bench' | 'child' | 'processes';
 
 export interface SplitTarget extends RelayTarget {
   processes: number;
@@ -103,8 +107,9 @@ export async function startSplitRelay(tuning: RelayTuning, smtpRole: SmtpPlace, 
   const smsc = benchSimulator();
   const smscPort = await smsc.start();
   const prefix = newPrefix();
-  const smtpPort = smtpRole === 'child' ? await freePort() : 0;
+  const smtpPort = smtpRole === 'bench' ? 0 : await freePort();
   const raw = relayConfigInput(smscPort, prefix, tuning, smtpPort);
+  if (smtpRole === 'processes') (raw.smtp as Record<string, unknown>).processes = 1;
   const dir = mkdtempSync(join(tmpdir(), 'smtp2sms-bench-'));
   tempDirs.add(dir);
   onExit();
@@ -127,6 +132,16 @@ export async function startSplitRelay(tuning: RelayTuning, smtpRole: SmtpPlace, 
   };
   try {
     const bound = new Promise<void>((resolve) => smsc.once('bind', () => resolve()));
+    if (smtpRole === 'processes') {
+      const main = startChild('all', configFile, hardLimitS);
+      children.push({ role: 'main', child: main });
+      await untilReady(main, 'main', Promise.all([bound, smtpGreets(smtpPort)]).then(() => undefined));
+      const smtpChild = childPids(main.pid!)[0];
+      return {
+        port: smtpPort, smsc, prefix, stop, pauseQueue: control.pause, processes: 3, smtpRole,
+        children: [{ role: 'main', pid: main.pid! }, ...(smtpChild ? [{ role: 'smtp', pid: smtpChild }] : [])],
+      };
+    }
     const worker = startChild('worker', configFile, hardLimitS);
     children.push({ role: 'worker', child: worker });
     await untilReady(worker, 'worker', bound);
@@ -152,7 +167,7 @@ export async function startSplitRelay(tuning: RelayTuning, smtpRole: SmtpPlace, 
   }
 }
 
-function startChild(role: 'smtp' | 'worker', configFile: string, hardLimitS: number): ChildProcess {
+function startChild(role: 'smtp' | 'worker' | 'all', configFile: string, hardLimitS: number): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD_MAX_S: String(hardLimitS + 30) };
   // These would override the YAML (see src/config/environment.ts); REDIS_URL is the same either way.
   for (const name of ['SMTP2SMS_CONFIG', 'SMTP2SMS_SMTP_PORT', 'SMTP2SMS_HTTP_PORT', 'NODE_OPTIONS']) delete env[name];
@@ -223,6 +238,19 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }, STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/** The node processes `pid` started (its SMTP cluster children), from /proc. */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return ppid === pid ? [Number(name)] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** A port that was free a moment ago, for the smtp child (its config needs a fixed port). */

@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { isChildMessage, type ChildMessage, type ChildMetrics } from './messages.js';
 
-/** `smtp.processes` as a count: 'auto' leaves one core to dispatch. */
+/** `smtp.processes` as a count: 'auto' leaves one core to dispatch (and, on one core, forks none). */
 export function smtpProcessCount(setting: number | 'auto', cores = availableParallelism()): number {
-  return setting === 'auto' ? Math.max(1, cores - 1) : setting;
+  return setting === 'auto' ? Math.max(0, cores - 1) : setting;
 }
 
 /** A child that dies this soon after starting counts towards giving up. */

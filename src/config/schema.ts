@@ -23,7 +23,7 @@ const smtpSchema = z.strictObject({
   /**
    * Processes that accept SMTP. 0: the main process, beside dispatch. N: N child processes sharing
    * the port (node:cluster) while the main process dispatches and serves HTTP; 'auto': one per CPU
-   * core beyond the first. One Node process uses one core.
+   * core beyond the first (none on one core). One Node process uses one core.
    */
   processes: z.union([z.number().int().min(0).max(64), z.literal('auto')]).default(0),
   socketTimeout: duration.default(60_000),

@@ -93,10 +93,10 @@ describe('smtp.processes: SMTP in child processes', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('counts processes: auto leaves one core to dispatch', () => {
+  it('counts processes: auto leaves one core to dispatch, and forks none on one core', () => {
     expect(smtpProcessCount('auto', 2)).toBe(1);
     expect(smtpProcessCount('auto', 8)).toBe(7);
-    expect(smtpProcessCount('auto', 1)).toBe(1);
+    expect(smtpProcessCount('auto', 1)).toBe(0);
     expect(smtpProcessCount(0, 8)).toBe(0);
     expect(smtpProcessCount(3, 2)).toBe(3);
   });
