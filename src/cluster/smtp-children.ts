@@ -136,7 +136,8 @@ export class SmtpChildren {
       return;
     }
     const delayMs = Math.min(30_000, 500 * 2 ** this.quickExits);
-    this.log.error({ event: 'smtp.process_exit', pid: child.process.pid, code, signal, restartInMs: delayMs }, 'an SMTP process exited; starting another');
+    // Code 0 is a child that was told to stop (a Ctrl-C reaches every process of the terminal).
+    this.log[code === 0 ? 'info' : 'error']({ event: 'smtp.process_exit', pid: child.process.pid, code, signal, restartInMs: delayMs }, 'an SMTP process exited; starting another');
     setTimeout(() => {
       if (!this.stopping) this.fork();
     }, delayMs);
