@@ -105,7 +105,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     tracker.start();
     stops.push(async () => tracker.stop());
     if (roles.worker) {
-      followups.start(tracker, notifier);
+      followups.start(notifier);
       const deadlines = new DeadlinePoller(status, tracker, log.child({ component: 'deadlines' }), 500);
       deadlines.start();
       stops.push(async () => deadlines.stop());
