@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
 import type { DeliveryTracker } from '../delivery/tracker.js';
 
+const EXPIRE_CONCURRENCY = 20;
+
 /**
  * Expires submitted messages whose final receipt has not come by the end of their validity.
  * Deadlines live in one Redis sorted set written with the submission (no job per message); any
@@ -31,7 +33,14 @@ export class DeadlinePoller {
     if (this.running) return;
     this.running = true;
     try {
-      for (const jobId of await this.status.claimDueDeadlines(Date.now())) await this.expire(jobId);
+      const due = await this.status.claimDueDeadlines(Date.now());
+      // A few at a time, so that a mass expiry (a carrier that stopped sending receipts) is not one
+      // round trip after another; one that fails keeps its lease and comes back after it.
+      for (let i = 0; i < due.length; i += EXPIRE_CONCURRENCY) {
+        const failures = (await Promise.allSettled(due.slice(i, i + EXPIRE_CONCURRENCY).map((jobId) => this.expire(jobId))))
+          .filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failures.length > 0) throw failures[0]!.reason;
+      }
     } catch (err) {
       this.log.warn({ event: 'deadline.poll_failed', err: (err as Error).message }, 'could not check deadlines; will retry');
     } finally {

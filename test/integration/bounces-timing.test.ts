@@ -51,6 +51,32 @@ describe('time-driven DSNs', () => {
     expect(Object.keys(status.recipients[0]!.dsn).sort()).toEqual(['delayed', 'failed']);
   });
 
+  it('expires many recipients whose deadlines fall due together, each once, in the DSNs of their transaction', async () => {
+    const sink = new SmtpSink();
+    const sinkPort = await sink.start();
+    cleanups.push(() => sink.stop());
+    const relay = await startTestRelay(
+      'bounces-mass-expiry',
+      { bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 300 }, delivery: { validity: '1500ms', receiptGrace: 0 } },
+      { deliveryReceipts: { enabled: false, delayMs: 0 } },
+    );
+    cleanups.push(() => relay.stop());
+    const numbers = Array.from({ length: 45 }, (_, i) => `+49151000${String(1000 + i)}`);
+    const { session } = await SmtpSession.open(relay.app.smtpPort);
+    await session.command('EHLO client.test');
+    const sent = await session.send('mass@example.com', numbers.map((n) => `${n}@sms.localhost`), mail({ Subject: 'Mass expiry', 'Message-ID': `<mass-${Date.now()}@example.com>` }, 'body'));
+    await session.quit();
+    expect(sent.data?.code).toBe(250);
+    const id = sent.data!.text.split(' ').pop()!;
+    const failed = async () => sink.mails.filter((m) => m.raw.includes('Mass expiry')).flatMap((m) => parseDsn(m.raw).perRecipient);
+    await expect.poll(async () => (await failed()).length, { timeout: 10_000 }).toBe(45);
+    const perRecipient = await failed();
+    expect(new Set(perRecipient.map((r) => r['final-recipient']))).toEqual(new Set(numbers.map((n) => `rfc822;${n}@sms.localhost`)));
+    expect(perRecipient.every((r) => r.action === 'failed' && r.status === '4.4.7')).toBe(true);
+    const status = (await (await fetch(`http://127.0.0.1:${relay.app.httpPort}/api/messages/${id}`)).json()) as { recipients: { state: string }[] };
+    expect(status.recipients.map((r) => r.state)).toEqual(numbers.map(() => 'expired'));
+  });
+
   it('correlates receipts whose id is the decimal form of a hex submit id, given only as text', async () => {
     const sink = new SmtpSink();
     const sinkPort = await sink.start();
