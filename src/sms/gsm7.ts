@@ -10,10 +10,20 @@ import {
   GSM7_EXTENSION_CHARS,
 } from './gsm7-tables.js';
 
+// Every GSM character is one BMP code unit, so per-code-unit tables answer in one array read what
+// the maps answer with a string hash (this runs per character of every message, twice).
+const NONE = -1;
+const BASIC_BY_UNIT = new Int16Array(0x10000).fill(NONE);
+const EXTENSION_BY_UNIT = new Int16Array(0x10000).fill(NONE);
+for (const [ch, code] of GSM7_BASIC_CODES) BASIC_BY_UNIT[ch.charCodeAt(0)] = code;
+for (const [ch, code] of GSM7_EXTENSION) EXTENSION_BY_UNIT[ch.charCodeAt(0)] = code;
+
 /** Septets one character costs: 1 basic, 2 extension, 0 when it has no GSM 7-bit form. */
 export function gsm7Cost(ch: string): 0 | 1 | 2 {
-  if (GSM7_BASIC_CODES.has(ch)) return 1;
-  if (GSM7_EXTENSION.has(ch)) return 2;
+  if (ch.length !== 1) return 0;
+  const unit = ch.charCodeAt(0);
+  if (BASIC_BY_UNIT[unit] !== NONE) return 1;
+  if (EXTENSION_BY_UNIT[unit] !== NONE) return 2;
   return 0;
 }
 
@@ -29,22 +39,24 @@ export function isGsm7(text: string): boolean {
 
 /** Encodes GSM text to unpacked septets; throws on a character the alphabet does not have. */
 export function encodeGsm7(text: string): Buffer {
-  const out: number[] = [];
+  const out = Buffer.allocUnsafe(text.length * 2);
+  let length = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    const basic = GSM7_BASIC_CODES.get(ch);
-    if (basic !== undefined) {
-      out.push(basic);
+    const unit = text.charCodeAt(i);
+    const basic = BASIC_BY_UNIT[unit]!;
+    if (basic !== NONE) {
+      out[length++] = basic;
       continue;
     }
-    const ext = GSM7_EXTENSION.get(ch);
-    if (ext === undefined) {
+    const ext = EXTENSION_BY_UNIT[unit]!;
+    if (ext === NONE) {
       // Callers check isGsm7 first, so reaching this is a bug, not bad input.
-      throw new RangeError(`not a GSM 7-bit character: U+${ch.charCodeAt(0).toString(16)}`);
+      throw new RangeError(`not a GSM 7-bit character: U+${unit.toString(16)}`);
     }
-    out.push(GSM7_ESCAPE, ext);
+    out[length++] = GSM7_ESCAPE;
+    out[length++] = ext;
   }
-  return Buffer.from(out);
+  return Buffer.from(out.subarray(0, length));
 }
 
 /**
