@@ -83,7 +83,7 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
       if (delayed.length > 0) await deps.scheduleDelayNotice(delayed, receivedAt + options.delayNoticeMs);
     } catch (cause) {
       // Storm control counted these as sent; the client will retry, and must not be suppressed then.
-      if (deps.storm) await Promise.all(jobs.map((j, i) => deps.storm!.undo(j.data.number, text, decisions[i]!).catch(() => undefined)));
+      if (deps.storm) await Promise.all(jobs.map((j, i) => deps.storm!.undo(j.data.number, text, decisions[i]!, j.id).catch(() => undefined)));
       if (cause instanceof QueueError) throw cause;
       throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }
@@ -110,7 +110,7 @@ async function decideAll(storm: StormControl, recipients: { number: string; meta
   const settled = await Promise.allSettled(recipients.map((r) => storm.decide(r.number, text, r.meta)));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<StormDecision>).value);
-  await Promise.all(settled.map((r, i) => (r.status === 'fulfilled' ? storm.undo(recipients[i]!.number, text, r.value).catch(() => undefined) : undefined)));
+  await Promise.all(settled.map((r, i) => (r.status === 'fulfilled' ? storm.undo(recipients[i]!.number, text, r.value, recipients[i]!.meta.messageId).catch(() => undefined) : undefined)));
   throw failed.reason;
 }
 

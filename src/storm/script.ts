@@ -10,10 +10,12 @@
  *       7 burst limit, 8 hourly cap, 9 end of this hour, 10 held JSON (without seq),
  *       11 burst due member, 12 cap due member, 13 marker ttl ms, 14 the recipient's job id ('' if none)
  *
- * A send stores its job id in the dedup marker. The same job again is the sender retrying after a
- * 451 (the same Message-ID gives the same job id): it is sent, not suppressed as its own
- * duplicate, or a failed enqueue whose undo also failed (Redis went away) would lose the message.
- * Nothing is counted again, and the queue's job id keeps it from going out twice.
+ * A send stores its job id in the dedup marker: the marker is the job id while the send counts,
+ * and `undone:<job id>` once UNDO_SCRIPT has taken it back. The same job again is the sender
+ * retrying after a 451 (the same Message-ID gives the same job id): it is sent ('resend'), never
+ * suppressed as its own duplicate nor held for a summary (the first attempt may have reached the
+ * queue after all, whose job id then keeps it from going out twice, while a summary would not).
+ * An undone marker suppresses nothing else: that message may never have been queued.
  */
 export const DECIDE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -29,9 +31,8 @@ local markerMs = tonumber(ARGV[13])
 local jobId = ARGV[14]
 local hourTtl = hourEnd - now + 3600000
 
-if jobId ~= '' and redis.call('GET', KEYS[1]) == jobId then
-  return {'send', 'resend', '0'}
-end
+local marker = redis.call('GET', KEYS[1])
+local undone = marker and string.sub(marker, 1, 7) == 'undone:'
 
 local function recordSent()
   redis.call('SET', KEYS[1], jobId ~= '' and jobId or '1', 'PX', dedupMs)
@@ -44,6 +45,14 @@ local function recordSent()
   redis.call('PEXPIRE', KEYS[7], hourTtl)
 end
 
+if jobId ~= '' and marker == jobId then
+  return {'send', 'resend', '0'}
+end
+if jobId ~= '' and marker == 'undone:' .. jobId then
+  recordSent()
+  return {'send', 'resend', '0'}
+end
+
 -- A recovery of a problem this number was told about always goes out.
 if state == 'recovery' and hasKey and redis.call('EXISTS', KEYS[3]) == 1 then
   recordSent()
@@ -51,7 +60,7 @@ if state == 'recovery' and hasKey and redis.call('EXISTS', KEYS[3]) == 1 then
 end
 
 -- The same text again, with nothing else said about this alert in between.
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if marker and not undone then
   if (not hasKey) or redis.call('GET', KEYS[2]) == hash then
     return {'suppress', 'duplicate', '0'}
   end
@@ -84,4 +93,19 @@ end
 
 recordSent()
 return {'send', 'new', '0'}
+`;
+
+/**
+ * Takes back a send whose SMS could not be queued: the marker becomes `undone:<job id>` (same
+ * expiry) and the hourly count goes down, but only while the marker is still this job's, so a
+ * second undo or a later message's marker is left alone.
+ *
+ * KEYS: 1 dedup marker, 2 hourly sent counter. ARGV: 1 job id.
+ */
+export const UNDO_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('SET', KEYS[1], 'undone:' .. ARGV[1], 'PX', ttl) end
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+return 1
 `;

@@ -14,7 +14,7 @@
  */
 import type { Redis } from 'ioredis';
 import { burstMember, capMember, digest, HOUR_MS, parseMember, StormKeys } from './keys.js';
-import { DECIDE_SCRIPT } from './script.js';
+import { DECIDE_SCRIPT, UNDO_SCRIPT } from './script.js';
 import { burstSummaryText, capReportText } from './summary.js';
 import type {
   HeldMessage,
@@ -58,6 +58,7 @@ export class StormControl {
     this.now = options.now ?? Date.now;
     // EVALSHA after the first call: the decision script is sent once, not with every recipient.
     if (!('s2sStormDecide' in redis)) redis.defineCommand('s2sStormDecide', { numberOfKeys: 9, lua: DECIDE_SCRIPT });
+    if (!('s2sStormUndo' in redis)) redis.defineCommand('s2sStormUndo', { numberOfKeys: 2, lua: UNDO_SCRIPT });
   }
 
   /** Whether to send `text` to `number` now, suppress it, or hold it for a summary. */
@@ -190,14 +191,17 @@ export class StormControl {
 
   /**
    * Takes back a 'send' decision whose SMS could not be enqueued (the SMTP client is told 451 and
-   * will retry): without this the retry would be suppressed as a duplicate. A 'defer' needs no
-   * undo: the held message is already safe in Redis and goes out with its summary.
+   * will retry): the marker is kept as `undone:`, so the retry of the same job is sent again
+   * (never held, which could send it twice) and another message with the text is not suppressed
+   * for it. `jobId` is the `meta.messageId` given to `decide`. A 'defer' needs no undo: the held
+   * message is already safe in Redis and goes out with its summary.
    */
-  async undo(number: string, text: string, decision: StormDecision): Promise<void> {
-    if (decision.action !== 'send' || decision.reason === 'disabled' || decision.reason === 'resend') return;
+  async undo(number: string, text: string, decision: StormDecision, jobId?: string): Promise<void> {
+    if (decision.action !== 'send' || decision.reason === 'disabled') return;
     const hour = Math.floor(this.now() / HOUR_MS);
-    await this.redis.multi().del(this.keys.dedup(number, digest(text))).decr(this.keys.sent(number, hour)).exec();
-    this.totals.sent = Math.max(0, this.totals.sent - 1);
+    const undoScript = (this.redis as unknown as { s2sStormUndo(...args: string[]): Promise<number> }).s2sStormUndo;
+    const undone = await undoScript.call(this.redis, this.keys.dedup(number, digest(text)), this.keys.sent(number, hour), jobId || '1');
+    if (undone === 1 && decision.reason !== 'resend') this.totals.sent = Math.max(0, this.totals.sent - 1);
   }
 
   /** Per-number state, for the status API. */

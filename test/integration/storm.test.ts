@@ -93,11 +93,36 @@ describe('storm control: dedup', () => {
     expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'new' });
     // enqueue failed, the undo failed too: the client retries the same Message-ID, same job id
     expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'resend' });
-    await s.undo(to, 'retry me', { action: 'send', reason: 'resend' });
     expect((await s.status(to)).sentThisHour).toBe(1);
     // another message with the same text is still a duplicate, of the first
     expect(await s.decide(to, 'retry me', { messageId: 'tx2-4915112345678' })).toEqual({ action: 'suppress', reason: 'duplicate' });
     expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'resend' });
+  });
+
+  it('sends the retry of an undone send as itself, never into a burst summary (it may have been queued after all)', async () => {
+    const s = storm({ burstLimit: 3 });
+    const to = number();
+    await s.decide(to, 'a', { messageId: 'a-1' });
+    await s.decide(to, 'b', { messageId: 'b-1' });
+    const first = await s.decide(to, 'x', { messageId: 'x-1' });
+    expect(first).toEqual({ action: 'send', reason: 'new' });
+    await s.undo(to, 'x', first, 'x-1'); // the enqueue timed out: perhaps stored, perhaps not
+    expect((await s.status(to)).sentThisHour).toBe(2);
+    expect(await s.decide(to, 'x', { messageId: 'x-1' })).toEqual({ action: 'send', reason: 'resend' });
+    expect(await s.status(to)).toMatchObject({ held: 0, sentThisHour: 3 });
+  });
+
+  it('does not suppress another message for a send that was undone', async () => {
+    const s = storm();
+    const to = number();
+    const first = await s.decide(to, 'same text', { messageId: 'm-1' });
+    await s.undo(to, 'same text', first, 'm-1');
+    await s.undo(to, 'same text', first, 'm-1'); // a second undo changes nothing
+    expect((await s.status(to)).sentThisHour).toBe(0);
+    expect(await s.decide(to, 'same text', { messageId: 'm-2' })).toEqual({ action: 'send', reason: 'new' });
+    // and m-2's marker is not taken back by m-1's undo
+    await s.undo(to, 'same text', first, 'm-1');
+    expect(await s.decide(to, 'same text', { messageId: 'm-3' })).toEqual({ action: 'suppress', reason: 'duplicate' });
   });
 
   it('holds the retry of a held message again rather than sending it beside its summary', async () => {
