@@ -54,7 +54,7 @@ export interface AppRoles {
 /** What a main process with SMTP child processes adds (see cluster/). */
 export interface AppExtras {
   childMetrics?: HttpDeps['childMetrics'];
-  smtpListening?: HttpDeps['smtpListening'];
+  smtpProcesses?: HttpDeps['smtpProcesses'];
 }
 
 /**

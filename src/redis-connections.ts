@@ -56,6 +56,7 @@ export function coalesceWrites(redis: Redis): void {
  */
 export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
+  if (redis.status === 'end') return Promise.resolve(false); // closed: it will not become ready
   return new Promise((resolve) => {
     const done = (ready: boolean) => {
       clearTimeout(timer);
@@ -64,6 +65,7 @@ export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
     };
     const onReady = () => done(true);
     const timer = setTimeout(() => done(false), timeoutMs);
+    timer.unref();
     redis.on('ready', onReady);
   });
 }

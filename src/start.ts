@@ -25,21 +25,25 @@ export async function runStart(config: Config, log: Logger, role: Role): Promise
     return 0;
   }
 
+  // Listening for signals before anything starts: a SIGTERM while children start must still stop them.
+  const signalled = untilSignal().then(() => undefined);
   // Made here, once: children starting together would each write a new self-signed certificate.
   if (config.smtp.tls) await loadTlsMaterial(config.smtp.tls, config.smtp.hostname);
   let gaveUp: (reason: string) => void = () => undefined;
   const givenUp = new Promise<string>((resolve) => (gaveUp = resolve));
   const children = new SmtpChildren(processes, log, (reason) => gaveUp(reason));
-  const app = await startApp(config, log, { ...roles, smtp: false }, { childMetrics: () => children.metrics(), smtpListening: () => children.allListening() });
+  const app = await startApp(config, log, { ...roles, smtp: false }, { childMetrics: () => children.metrics(), smtpProcesses: () => children.state() });
   try {
-    const port = await children.start();
-    log.info({ event: 'smtp.processes', processes, port }, `SMTP listening in ${processes} process${processes === 1 ? '' : 'es'}`);
+    const starting = children.start();
+    starting.catch(() => undefined); // once a signal has won the race, a late failure is moot
+    const port = await Promise.race([starting, signalled]);
+    if (port !== undefined) log.info({ event: 'smtp.processes', processes, port }, `SMTP listening in ${processes} process${processes === 1 ? '' : 'es'}`);
   } catch (error) {
     await children.stop();
     await app.stop();
     throw error;
   }
-  const reason = await Promise.race([untilSignal().then(() => undefined), givenUp]);
+  const reason = await Promise.race([signalled, givenUp]);
   if (reason !== undefined) log.error({ event: 'smtp.processes_failed', reason }, `stopping: ${reason}`);
   log.info({ event: 'shutdown' }, 'shutting down');
   // SMTP first, so nothing is accepted while dispatch winds down.

@@ -1,7 +1,7 @@
 /**
  * An SMTP child process (a node:cluster worker): runs the ingest role on the port it shares with
- * its siblings, answers the main process's metrics requests, and stops on SIGTERM or when the main
- * process goes away. The HTTP API is the main process's; children serve none.
+ * its siblings, answers the main process's metrics requests, and stops on SIGTERM. The HTTP API is
+ * the main process's; children serve none.
  */
 import type { Logger } from 'pino';
 import { startApp } from '../app.js';
@@ -19,11 +19,11 @@ export async function runSmtpChild(config: Config, log: Logger): Promise<number>
     );
   });
   send({ type: 'smtp2sms:listening', port: app.smtpPort });
+  // If the main process dies instead, node:cluster ends this process itself (exit 0) when the IPC
+  // channel closes: sessions in flight are cut, and their senders retry (no 250 was given).
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
-    // The main process died without stopping us: no one would ever send the signal.
-    process.once('disconnect', () => resolve());
   });
   await app.stop();
   return 0;

@@ -19,20 +19,27 @@ const QUICK_EXIT_MS = 10_000;
 const MAX_QUICK_EXITS = 5;
 const METRICS_TIMEOUT_MS = 2_000;
 
+/** One child's metrics, named by its slot (`smtp-1` …), which its replacement takes over. */
+export interface NamedMetrics {
+  process: string;
+  metrics: ChildMetrics;
+}
+
 interface MetricsRequest {
-  responses: ChildMetrics[];
+  responses: NamedMetrics[];
   waiting: Set<Worker>;
   done(): void;
 }
 
 export class SmtpChildren {
-  private readonly children = new Set<Worker>();
+  private readonly slots = new Map<Worker, number>();
   private stopping = false;
   private quickExits = 0;
   private requestIds = 0;
   private readonly requests = new Map<number, MetricsRequest>();
   private readonly listening = new Map<Worker, number>();
-  private onListening: ((child: Worker) => void) | undefined;
+  private readonly restarts = new Set<NodeJS.Timeout>();
+  private onListening: (() => void) | undefined;
   private onEarlyExit: ((child: Worker, code: number | null) => void) | undefined;
 
   /** `onGiveUp` is called once children keep dying; the caller should stop the relay. */
@@ -56,20 +63,21 @@ export class SmtpChildren {
         if (this.listening.size === this.count) finish();
       };
       this.onEarlyExit = (child, code) => finish(new Error(`SMTP process ${child.process.pid} exited with code ${code} before listening`));
-      for (let i = 0; i < this.count; i++) this.fork();
+      for (let slot = 1; slot <= this.count; slot++) this.fork(slot);
     });
   }
 
-  /** Whether every child listens (one that died is being replaced). */
-  allListening(): boolean {
-    return this.listening.size === this.count;
+  /** How many children listen, of how many there should be (one may be being replaced). */
+  state(): { listening: number; processes: number } {
+    return { listening: this.listening.size, processes: this.count };
   }
 
-  /** The metrics of every child that answers within 2 s. */
-  metrics(): Promise<ChildMetrics[]> {
+  /** The metrics of every listening child that answers within 2 s. */
+  metrics(): Promise<NamedMetrics[]> {
     const requestId = ++this.requestIds;
     return new Promise((resolve) => {
-      const waiting = new Set([...this.children].filter((child) => child.isConnected()));
+      // Only listening children: one still starting has no handler yet and would hold every scrape.
+      const waiting = new Set([...this.listening.keys()].filter((child) => child.isConnected()));
       const request: MetricsRequest = { responses: [], waiting, done: () => undefined };
       const timer = setTimeout(() => request.done(), METRICS_TIMEOUT_MS);
       request.done = () => {
@@ -79,14 +87,22 @@ export class SmtpChildren {
       };
       this.requests.set(requestId, request);
       if (waiting.size === 0) return request.done();
-      for (const child of waiting) child.send({ type: 'smtp2sms:metrics?', requestId });
+      for (const child of waiting) {
+        // A child that died a moment ago may still look connected: its send fails (EPIPE), and
+        // then it is simply left out of this scrape.
+        child.send({ type: 'smtp2sms:metrics?', requestId }, (error: Error | null) => {
+          if (error && request.waiting.delete(child) && request.waiting.size === 0) request.done();
+        });
+      }
     });
   }
 
   /** SIGTERM to every child; SIGKILL to any still running after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.children].map((child) => new Promise<void>((resolve) => {
+    for (const timer of this.restarts) clearTimeout(timer);
+    this.restarts.clear();
+    await Promise.all([...this.slots.keys()].map((child) => new Promise<void>((resolve) => {
       if (child.isDead()) return resolve();
       const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
       child.once('exit', () => {
@@ -97,10 +113,12 @@ export class SmtpChildren {
     })));
   }
 
-  private fork(): void {
+  private fork(slot: number): void {
     const child = cluster.fork();
     const startedAt = Date.now();
-    this.children.add(child);
+    this.slots.set(child, slot);
+    // IPC errors (a send to a child that just died) must not become uncaught 'error' events.
+    child.on('error', (error) => this.log.warn({ event: 'smtp.process_ipc', pid: child.process.pid, err: error.message }, 'IPC with an SMTP process failed'));
     child.on('message', (message: unknown) => {
       if (isChildMessage(message)) this.onMessage(child, message);
     });
@@ -110,17 +128,18 @@ export class SmtpChildren {
   private onMessage(child: Worker, message: ChildMessage): void {
     if (message.type === 'smtp2sms:listening') {
       this.listening.set(child, message.port);
-      this.onListening?.(child);
+      this.onListening?.();
       return;
     }
     const request = this.requests.get(message.requestId);
     if (!request || !request.waiting.delete(child)) return;
-    request.responses.push(message.metrics);
+    request.responses.push({ process: `smtp-${this.slots.get(child) ?? 0}`, metrics: message.metrics });
     if (request.waiting.size === 0) request.done();
   }
 
   private onExit(child: Worker, code: number | null, signal: string | null, startedAt: number): void {
-    this.children.delete(child);
+    const slot = this.slots.get(child) ?? 0;
+    this.slots.delete(child);
     const wasListening = this.listening.delete(child);
     for (const request of this.requests.values()) {
       if (request.waiting.delete(child) && request.waiting.size === 0) request.done();
@@ -138,8 +157,10 @@ export class SmtpChildren {
     const delayMs = Math.min(30_000, 500 * 2 ** this.quickExits);
     // Code 0 is a child that was told to stop (a Ctrl-C reaches every process of the terminal).
     this.log[code === 0 ? 'info' : 'error']({ event: 'smtp.process_exit', pid: child.process.pid, code, signal, restartInMs: delayMs }, 'an SMTP process exited; starting another');
-    setTimeout(() => {
-      if (!this.stopping) this.fork();
+    const timer = setTimeout(() => {
+      this.restarts.delete(timer);
+      if (!this.stopping) this.fork(slot);
     }, delayMs);
+    this.restarts.add(timer);
   }
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Carrier } from '../carriers/carrier.js';
 import type { StatusStore } from '../delivery/status-store.js';
 import type { ChildMetrics } from '../cluster/messages.js';
+import type { NamedMetrics } from '../cluster/smtp-children.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export interface HttpDeps {
@@ -15,10 +16,10 @@ export interface HttpDeps {
   carriersRequired?: boolean;
   /** Storm control's counters for one number (E.164), for `GET /api/numbers/:number/storm`. */
   stormStatus?(number: string): Promise<unknown>;
-  /** The SMTP child processes' metrics (`smtp.processes`), summed with this process's. */
-  childMetrics?(): Promise<ChildMetrics[]>;
-  /** With SMTP child processes: whether all of them listen. */
-  smtpListening?(): boolean;
+  /** The SMTP child processes' metrics (`smtp.processes`), served beside this process's. */
+  childMetrics?(): Promise<NamedMetrics[]>;
+  /** With SMTP child processes: how many listen, of how many. */
+  smtpProcesses?(): { listening: number; processes: number };
 }
 
 /** Health, readiness, Prometheus metrics and the message status API. */
@@ -35,10 +36,11 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     } catch (err) {
       redis = (err as Error).message;
     }
-    const smtp = deps.smtpListening === undefined ? {} : { smtp: deps.smtpListening() ? 'listening' : 'starting' };
-    const ready = redis === 'ok' && (deps.carriersRequired === false || carriers.some((c) => c.up)) && smtp.smtp !== 'starting';
+    // With SMTP child processes, one is enough to take mail (another may be being replaced).
+    const smtp = deps.smtpProcesses?.();
+    const ready = redis === 'ok' && (deps.carriersRequired === false || carriers.some((c) => c.up)) && (smtp === undefined || smtp.listening > 0);
     for (const c of carriers) deps.metrics.carrierUp.set({ carrier: c.name, type: c.type }, c.up ? 1 : 0);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', redis, ...smtp, carriers });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', redis, ...(smtp ? { smtp } : {}), carriers });
   });
 
   app.get('/metrics', async (_request, reply) => {
@@ -48,8 +50,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     }
     const { registry } = deps.metrics;
     if (!deps.childMetrics) return reply.type(registry.contentType).send(await registry.metrics());
-    const all = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...(await deps.childMetrics())]);
-    return reply.type(registry.contentType).send(await all.metrics());
+    const all = [{ process: 'main', metrics: await registry.getMetricsAsJSON() }, ...(await deps.childMetrics())];
+    return reply.type(registry.contentType).send(await AggregatorRegistry.aggregate(all.map(labelled)).metrics());
   });
 
   app.get<{ Params: { id: string } }>('/api/messages/:id', async (request, reply) => {
@@ -91,4 +93,19 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 export async function listenHttp(app: FastifyInstance, host: string, port: number): Promise<number> {
   await app.listen({ host, port });
   return (app.server.address() as AddressInfo).port;
+}
+
+/**
+ * One process's metrics with a `process` label on every series, so that each process keeps its
+ * own series: a child that is replaced starts its counters again from 0, which Prometheus reads
+ * as a reset of that series, where a sum over processes would just go backwards. Series are then
+ * distinct, so the aggregator's sum leaves each value as it is (and keeps the gauges that its
+ * default aggregators would drop, like process_start_time_seconds).
+ */
+function labelled({ process, metrics }: NamedMetrics): ChildMetrics {
+  return metrics.map((metric) => ({
+    ...metric,
+    aggregator: 'sum' as const,
+    values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, process } })),
+  }));
 }

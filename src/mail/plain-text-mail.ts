@@ -88,6 +88,11 @@ function headerLines(head: string): HeaderLine[] | undefined {
 }
 
 function decodeBody(body: Buffer, charset: string): string | undefined {
+  // A CR that does not end a line (CR CR LF after a double conversion, say): mailparser reads line
+  // ends its own way there, so it decides.
+  for (let i = body.indexOf(0x0d); i !== -1; i = body.indexOf(0x0d, i + 1)) {
+    if (body[i + 1] !== 0x0a) return undefined;
+  }
   if (charset === 'us-ascii') {
     for (let i = 0; i < body.length; i++) if (body[i]! >= 0x80) return undefined;
     return body.toString('latin1');

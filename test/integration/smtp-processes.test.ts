@@ -79,7 +79,10 @@ describe('smtp.processes: SMTP in child processes', () => {
     relay.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     relay.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     exited = new Promise((resolve) => relay.once('exit', (code) => resolve(code)));
-    await until('the relay ready', async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok || undefined, 30_000);
+    await until('the relay ready with both SMTP processes listening', async () => {
+      const ready = (await (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).json()) as { status: string; smtp?: { listening: number } };
+      return ready.status === 'ready' && ready.smtp?.listening === 2 ? true : undefined;
+    }, 30_000);
     expect(childrenOf(relay.pid!)).toHaveLength(2);
   }, 40_000);
 
@@ -109,9 +112,15 @@ describe('smtp.processes: SMTP in child processes', () => {
     // submit_sm reaches the SMSC before its response reaches the relay: poll for the count.
     const metrics = await until('six submissions counted', async () => {
       const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-      return /^smtp2sms_sms_submitted_total\{carrier="primary",encoding="gsm7"\} 6$/m.test(text) ? text : undefined;
+      return /^smtp2sms_sms_submitted_total\{carrier="primary",encoding="gsm7",process="main"\} 6$/m.test(text) ? text : undefined;
     }, 5_000);
-    expect(metrics).toMatch(/^smtp2sms_smtp_transactions_total\{result="queued"\} 6$/m);
+    // Each process has its own series; the SMTP children's add up to the six transactions.
+    const queued = [...metrics.matchAll(/^smtp2sms_smtp_transactions_total\{result="queued",process="(smtp-\d)"\} (\d+)$/gm)];
+    expect(queued.length).toBeGreaterThan(0);
+    expect(queued.reduce((sum, m) => sum + Number(m[2]), 0)).toBe(6);
+    for (const process of ['main', 'smtp-1', 'smtp-2']) {
+      expect(metrics).toMatch(new RegExp(`^smtp2sms_process_process_resident_memory_bytes\\{process="${process}"\\} \\d+`, 'm'));
+    }
   }, 20_000);
 
   it('starts another SMTP process when one dies, and keeps taking mail', async () => {
@@ -119,8 +128,8 @@ describe('smtp.processes: SMTP in child processes', () => {
     process.kill(victim!, 'SIGKILL');
     await until('a replacement', async () => {
       const now = childrenOf(relay.pid!);
-      const ready = (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok;
-      return ready && now.length === 2 && !now.includes(victim!) ? now : undefined;
+      const ready = (await (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).json()) as { smtp?: { listening: number } };
+      return ready.smtp?.listening === 2 && now.length === 2 && !now.includes(victim!) ? now : undefined;
     });
     smsc.reset();
     const codes = await Promise.all([7, 8, 9].map((n) => sendOne(smtpPort, n)));
