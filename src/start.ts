@@ -16,7 +16,7 @@ export type Role = 'all' | 'smtp' | 'worker';
 export async function runStart(config: Config, log: Logger, role: Role): Promise<number> {
   if (cluster.isWorker) return runSmtpChild(config, log.child({ process: `smtp-${cluster.worker?.id ?? 0}` }));
   const roles: AppRoles = { smtp: role !== 'worker', worker: role !== 'smtp' };
-  const processes = roles.smtp ? smtpProcessCount(config.smtp.processes) : 0;
+  const processes = roles.smtp ? smtpProcessCount(config.smtp.processes, undefined, roles.worker) : 0;
   if (processes === 0) {
     const app = await startApp(config, log, roles);
     await untilSignal();

@@ -8,9 +8,13 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { isChildMessage, type ChildMessage, type ChildMetrics } from './messages.js';
 
-/** `smtp.processes` as a count: 'auto' leaves one core to dispatch (and, on one core, forks none). */
-export function smtpProcessCount(setting: number | 'auto', cores = availableParallelism()): number {
-  return setting === 'auto' ? Math.max(0, cores - 1) : setting;
+/**
+ * `smtp.processes` as a count: 'auto' leaves one core to dispatch (and, on one core, forks none);
+ * with `--role smtp` there is no dispatch here, so one per core.
+ */
+export function smtpProcessCount(setting: number | 'auto', cores = availableParallelism(), dispatchHere = true): number {
+  if (setting !== 'auto') return setting;
+  return dispatchHere ? Math.max(0, cores - 1) : cores;
 }
 
 /** A child that dies this soon after starting counts towards giving up. */

@@ -163,8 +163,11 @@ export const configSchema = z.strictObject({
   /** Storm control per phone number (src/storm): dedup, burst aggregation, an hourly cap. */
   storm: z.strictObject({
     enabled: z.boolean().default(true),
-    /** An identical SMS to the same number within this window is suppressed. */
-    dedupWindow: duration.default(300_000),
+    /**
+     * An identical SMS to the same number within this window is suppressed. At most 24 h: the
+     * sender's retry of the same message is recognised by its queue job, which is kept that long.
+     */
+    dedupWindow: duration.pipe(z.number().max(86_400_000, 'at most 24h (how long sent jobs are kept to recognise a resend)')).default(300_000),
     /** More than burstLimit SMS to one number within burstWindow are held and sent as one summary. 0 = off. */
     burstWindow: duration.default(60_000),
     burstLimit: z.number().int().min(0).default(3),

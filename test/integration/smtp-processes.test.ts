@@ -102,6 +102,7 @@ describe('smtp.processes: SMTP in child processes', () => {
     expect(smtpProcessCount('auto', 1)).toBe(0);
     expect(smtpProcessCount(0, 8)).toBe(0);
     expect(smtpProcessCount(3, 2)).toBe(3);
+    expect(smtpProcessCount('auto', 2, false)).toBe(2); // --role smtp: nothing else runs here
   });
 
   it('takes mail on the shared port and sends it; /metrics adds up the children', async () => {

@@ -91,6 +91,8 @@ describe('errors name the key', () => {
     ['TLS with neither files nor selfSigned', withMinimum({ smtp: { tls: { key: 'k.pem' } } }), '  - smtp.tls: tls needs key and cert files, or selfSigned: true'],
     ['an unknown SMPP status override', withMinimum({ delivery: { smppStatus: { ESME_NOSUCH: { outcome: 'temporary' } } } }), /^ {2}- delivery\.smppStatus\.ESME_NOSUCH: unknown SMPP status "ESME_NOSUCH"/m],
     ['no carriers or routes', {}, /^ {2}- carriers: .*\n {2}- routes: /m],
+    ['a dedup window longer than sent jobs are kept', withMinimum({ storm: { dedupWindow: '48h' } }), '  - storm.dedupWindow: at most 24h (how long sent jobs are kept to recognise a resend)'],
+    ['a number of SMTP processes that is not a number or auto', withMinimum({ smtp: { processes: 'many' } }), /^ {2}- smtp\.processes: /m],
   ];
 
   it.each(cases)('%s', (_what, raw, line) => {
