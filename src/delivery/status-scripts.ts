@@ -41,14 +41,22 @@ return due`,
    */
   s2sRecordAccepted: {
     lua: `local keep = tonumber(ARGV[1])
-local tx = cjson.decode(ARGV[2])
-for k, v in pairs(tx) do redis.call('HSET', KEYS[1], k, v) end
+-- One HSET per hash with every field, not one per field: each redis.call has its cost.
+local function hsetAll(key, fields)
+  local flat = {}
+  for k, v in pairs(fields) do
+    flat[#flat + 1] = k
+    flat[#flat + 1] = v
+  end
+  if #flat > 0 then redis.call('HSET', key, unpack(flat)) end
+end
+hsetAll(KEYS[1], cjson.decode(ARGV[2]))
 redis.call('EXPIRE', KEYS[1], keep)
 local recipients = cjson.decode(ARGV[3])
 for i, r in ipairs(recipients) do
   local key = KEYS[i + 2]
   redis.call('SADD', KEYS[2], r.set.jobId)
-  for k, v in pairs(r.set) do redis.call('HSET', key, k, v) end
+  hsetAll(key, r.set)
   for k, v in pairs(r.setnx) do redis.call('HSETNX', key, k, v) end
   redis.call('EXPIRE', key, keep)
 end
