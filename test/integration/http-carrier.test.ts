@@ -75,6 +75,14 @@ describe('a generic carrier configured as data', () => {
     expect(err.message).toBe('generic: HTTP 200: number does not exist');
   });
 
+  it('keeps the message text out of a reason that quotes the request back', async () => {
+    const text = 'Disk full on db-7 payroll volume at 98%, backups halted';
+    next = { status: 200, body: { result: 'error', error: { code: 'BAD_NUMBER', message: `rejected message "${text}" to +15555550100: number does not exist` } } };
+    const err = await carrierFailure((await carrier(GENERIC())).submit(outbound(text)));
+    expect(err.message).toBe('generic: HTTP 200: rejected message "[message text]" to +15555550100: number does not exist');
+    expect(err.details.diagnostic).not.toContain('payroll');
+  });
+
   it('treats a 2xx it does not recognise as temporary: unknown is never proof of failure', async () => {
     next = { status: 200, body: { result: 'maybe' } };
     const err = await carrierFailure((await carrier(GENERIC())).submit(outbound()));

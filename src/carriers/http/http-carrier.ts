@@ -7,6 +7,7 @@ import { HttpReplyClassifier, classifyHttpTimeout, classifyHttpUnavailable, clas
 import type { Classification } from '../../delivery/outcome.js';
 import { CarrierError } from '../../errors.js';
 import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
+import { withoutMessageText } from './redact-echo.js';
 import { isSuccess, messageIds, readReply } from './reply.js';
 import { buildRequest, countSegments, describeTarget, messageValues } from './request.js';
 import type { HttpCarrierSpec } from './spec.js';
@@ -119,7 +120,8 @@ export class HttpCarrier implements Carrier {
     return this.webhooks.handle(request);
   }
 
-  private fail(sms: OutboundSms, classification: Classification, context: Record<string, unknown> = {}): CarrierError {
+  private fail(sms: OutboundSms, provider: Classification, context: Record<string, unknown> = {}): CarrierError {
+    const classification = { ...provider, reason: withoutMessageText(provider.reason, sms.sms.text) };
     this.log.warn({ id: sms.id, ...context, code: classification.code, outcome: classification.outcome, subject: classification.subject, retryAfterMs: classification.retryAfterMs, reason: classification.reason }, 'submit failed');
     return this.error(classification);
   }
