@@ -28,13 +28,13 @@ export interface TaskQueueOptions {
  */
 export class TaskQueue<T> {
   private readonly producerConnection: Redis;
-  private readonly workerConnection: Redis;
+  /** Opened by start(): a process that only adds tasks (an SMTP role) needs no blocking connection. */
+  private workerConnection: Redis | undefined;
   private readonly queue: Queue<T>;
   private worker: Worker<T> | undefined;
 
   constructor(private readonly options: TaskQueueOptions) {
     this.producerConnection = failFastRedis(options.redisUrl);
-    this.workerConnection = blockingRedis(options.redisUrl);
     this.queue = new Queue<T>(options.name, { connection: this.producerConnection, prefix: options.prefix });
     this.queue.on('error', () => undefined);
   }
@@ -52,6 +52,7 @@ export class TaskQueue<T> {
   }
 
   start(handler: (task: Task<T>) => Promise<void>, onError?: (task: Task<T>, error: Error, final: boolean) => void): void {
+    this.workerConnection = blockingRedis(this.options.redisUrl);
     this.worker = new Worker<T>(
       this.options.name,
       async (job) => {
@@ -86,9 +87,9 @@ export class TaskQueue<T> {
   }
 
   async close(): Promise<void> {
-    if (this.worker) await closeWorker(this.worker, this.workerConnection);
+    if (this.worker && this.workerConnection) await closeWorker(this.worker, this.workerConnection);
     await this.queue.close().catch(() => undefined);
     this.producerConnection.disconnect();
-    this.workerConnection.disconnect();
+    this.workerConnection?.disconnect();
   }
 }
