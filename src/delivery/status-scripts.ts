@@ -1,14 +1,32 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Lua scripts the status store runs inside its MULTI blocks (EVALSHA after the first use), so a
- * state change is one round trip and can never move a final recipient backwards.
+ * Lua scripts of the status store (EVALSHA after the first use), so a state change is one round
+ * trip and can never move a final recipient backwards.
  */
 const SCRIPTS = {
-  /** KEYS[1] recipient hash. Sets state=submitted unless a final state was recorded already. */
-  s2sMarkSubmitted: {
-    numberOfKeys: 1,
-    lua: "local f = redis.call('HGET', KEYS[1], 'finalState') if (not f) or f == '' then redis.call('HSET', KEYS[1], 'state', 'submitted') end return 1",
+  /**
+   * A submission, for every SMS the relay sends: KEYS[1] recipient hash, KEYS[2] deadline set,
+   * KEYS[3..] the carrier-id index key of each part; ARGV[1] keep seconds, ARGV[2] job id, ARGV[3]
+   * deadline (epoch ms, '' for none), ARGV[4] the recipient fields as JSON. Indexes each part as
+   * `<job id>|<part>`, sets state=submitted unless a receipt that raced ahead made it final, and
+   * adds the deadline. One command, where a MULTI took eight.
+   */
+  s2sRecordSubmitted: {
+    lua: `local keep = tonumber(ARGV[1])
+local jobId = ARGV[2]
+for i = 3, #KEYS do redis.call('SET', KEYS[i], jobId .. '|' .. (i - 3), 'EX', keep) end
+local flat = {}
+for k, v in pairs(cjson.decode(ARGV[4])) do
+  flat[#flat + 1] = k
+  flat[#flat + 1] = v
+end
+redis.call('HSET', KEYS[1], unpack(flat))
+redis.call('EXPIRE', KEYS[1], keep)
+local f = redis.call('HGET', KEYS[1], 'finalState')
+if (not f) or f == '' then redis.call('HSET', KEYS[1], 'state', 'submitted') end
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], tonumber(ARGV[3]), jobId) end
+return 1`,
   },
   /**
    * KEYS[1] recipient hash, KEYS[2] deadline set; ARGV[1] final state, ARGV[2] job id, then
@@ -66,7 +84,7 @@ return 1`,
 } as const;
 
 export interface StatusScripts {
-  s2sMarkSubmitted(key: string): Promise<number>;
+  s2sRecordSubmitted(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   s2sFinalize(key: string, deadlines: string, state: string, jobId: string, ...fields: string[]): Promise<number>;
   s2sClaimDue(deadlines: string, now: number, leaseEnd: number, limit: number): Promise<string[]>;
   s2sRecordAccepted(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;

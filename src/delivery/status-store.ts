@@ -54,23 +54,14 @@ export class StatusStore {
    * final receipt must have come. One round trip.
    */
   async recordSubmitted(jobId: string, fields: { route: string; carrier: string; partIds: string[]; attempts: number; expectedParts: number; deadline?: number }): Promise<void> {
-    const key = this.rcptKey(jobId);
-    const multi = this.redis.multi();
     const now = String(Date.now());
     const flat: Record<string, string> = {
       route: fields.route, carrier: fields.carrier, attempts: String(fields.attempts), parts: String(fields.partIds.length),
       expectedParts: String(fields.expectedParts), submittedAt: now, updatedAt: now,
     };
-    fields.partIds.forEach((id, i) => {
-      flat[`part:${i}:id`] = id;
-      multi.set(this.idKey(fields.carrier, id), `${jobId}|${i}`, 'EX', KEEP_SECONDS);
-    });
-    multi.hset(key, flat);
-    multi.expire(key, KEEP_SECONDS);
-    // Only move forward: a receipt that raced ahead may have made the state final already.
-    (multi as unknown as StatusScripts).s2sMarkSubmitted(key);
-    if (fields.deadline !== undefined) multi.zadd(this.deadlinesKey, fields.deadline, jobId);
-    await multi.exec();
+    fields.partIds.forEach((id, i) => (flat[`part:${i}:id`] = id));
+    const keys = [this.rcptKey(jobId), this.deadlinesKey, ...fields.partIds.map((id) => this.idKey(fields.carrier, id))];
+    await this.redis.s2sRecordSubmitted(keys.length, ...keys, KEEP_SECONDS, jobId, fields.deadline === undefined ? '' : String(fields.deadline), JSON.stringify(flat));
   }
 
   /**
