@@ -4,6 +4,7 @@
  * the sources (node:cluster forks the children with the same loader).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,4 +146,36 @@ describe('smtp.processes: SMTP in child processes', () => {
     expect(await exited).toBe(0);
     for (const pid of children) expect(() => process.kill(pid, 0)).toThrow();
   }, 30_000);
+});
+
+describe('smtp.processes: a port that is taken', () => {
+  it('stops with exit code 1 and says why, instead of restarting children forever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smtp2sms-processes-busy-'));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const busyPort = (blocker.address() as AddressInfo).port;
+    try {
+      const config = {
+        smtp: { port: busyPort, domains: ['sms.localhost'], processes: 1 },
+        redis: { url: REDIS_URL, prefix: `${PREFIX}-busy` },
+        http: { enabled: false },
+        carriers: { primary: { type: 'smpp', port: 9, systemId: 'test', password: 'secret' } },
+        routes: [{ match: '*', carriers: ['primary'] }],
+        bounces: { outbox: join(dir, 'outbox') },
+        logging: { level: 'warn' },
+      };
+      writeFileSync(join(dir, 'config.yaml'), stringify(config));
+      const relay = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--config', join(dir, 'config.yaml')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      relay.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      relay.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => relay.once('exit', (c) => resolve(c)));
+      expect(code).toBe(1);
+      expect(output).toContain('EADDRINUSE');
+      expect(output).toContain('exited with code 1 before listening');
+    } finally {
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
