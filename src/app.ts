@@ -164,7 +164,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       stops.push(async () => flusher.stop());
     }
     const intake = createIntake(
-      { queue, status, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice, ...(config.storm.enabled ? { storm } : {}) },
+      { queue, status, redis, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice, ...(config.storm.enabled ? { storm } : {}) },
       { render: renderOptionsFromConfig(config), validityMs: config.delivery.validity, delayNoticeMs: config.delivery.delayNotice, logContent: config.logging.content },
     );
     let smtpPort = 0;

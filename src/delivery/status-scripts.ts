@@ -4,6 +4,40 @@ import type { Redis } from 'ioredis';
  * Lua scripts of the status store (EVALSHA after the first use), so a state change is one round
  * trip and can never move a final recipient backwards.
  */
+/**
+ * The accepted mail's record, as a Lua function so that it can also run inside the intake's one
+ * script (pipeline/accept-script.ts) after storm control's decisions: `extra[i]`, when present,
+ * adds to or replaces recipient i's "setnx" fields (state held or suppressed, the storm reason).
+ */
+export const RECORD_ACCEPTED_FUNCTION = `
+local function recordAccepted(KEYS, ARGV, extra)
+local keep = tonumber(ARGV[1])
+-- One HSET per hash with every field, not one per field: each redis.call has its cost.
+local function hsetAll(key, fields)
+  local flat = {}
+  for k, v in pairs(fields) do
+    flat[#flat + 1] = k
+    flat[#flat + 1] = v
+  end
+  if #flat > 0 then redis.call('HSET', key, unpack(flat)) end
+end
+hsetAll(KEYS[1], cjson.decode(ARGV[2]))
+redis.call('EXPIRE', KEYS[1], keep)
+local recipients = cjson.decode(ARGV[3])
+for i, r in ipairs(recipients) do
+  local key = KEYS[i + 2]
+  redis.call('SADD', KEYS[2], r.set.jobId)
+  hsetAll(key, r.set)
+  local nx = r.setnx
+  if extra[i] then for k, v in pairs(extra[i]) do nx[k] = v end end
+  for k, v in pairs(nx) do redis.call('HSETNX', key, k, v) end
+  redis.call('EXPIRE', key, keep)
+end
+redis.call('EXPIRE', KEYS[2], keep)
+return 1
+end
+`;
+
 const SCRIPTS = {
   /**
    * A submission, for every SMS the relay sends: KEYS[1] recipient hash, KEYS[2] deadline set,
@@ -58,28 +92,8 @@ return due`,
    * "setnx" fields keep what a resend finds already in flight (state, storm reason, finalState).
    */
   s2sRecordAccepted: {
-    lua: `local keep = tonumber(ARGV[1])
--- One HSET per hash with every field, not one per field: each redis.call has its cost.
-local function hsetAll(key, fields)
-  local flat = {}
-  for k, v in pairs(fields) do
-    flat[#flat + 1] = k
-    flat[#flat + 1] = v
-  end
-  if #flat > 0 then redis.call('HSET', key, unpack(flat)) end
-end
-hsetAll(KEYS[1], cjson.decode(ARGV[2]))
-redis.call('EXPIRE', KEYS[1], keep)
-local recipients = cjson.decode(ARGV[3])
-for i, r in ipairs(recipients) do
-  local key = KEYS[i + 2]
-  redis.call('SADD', KEYS[2], r.set.jobId)
-  hsetAll(key, r.set)
-  for k, v in pairs(r.setnx) do redis.call('HSETNX', key, k, v) end
-  redis.call('EXPIRE', key, keep)
-end
-redis.call('EXPIRE', KEYS[2], keep)
-return 1`,
+    lua: `${RECORD_ACCEPTED_FUNCTION}
+return recordAccepted(KEYS, ARGV, {})`,
   },
 } as const;
 

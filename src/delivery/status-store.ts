@@ -7,6 +7,9 @@ export type { MessageState, PartStatus, RecipientStatus, TransactionRecord } fro
 
 const KEEP_SECONDS = 7 * 86_400;
 
+/** A recipient as the intake records it; `state`/`storm` when storm control held or suppressed it. */
+export type AcceptedRecipient = Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt' | 'storm'> & { state?: 'suppressed' | 'held' };
+
 /**
  * Message status in Redis hashes with expiry: one per SMTP transaction, one per recipient (with a
  * field group per SMS part), and an index from each carrier message id to its recipient and part.
@@ -26,7 +29,16 @@ export class StatusStore {
   private idKey(carrier: string, id: string) { return `${this.prefix}:cid:${carrier}:${canonicalId(id)}`; }
 
   /** One round trip: the transaction and all its recipients, marked queued unless already known. */
-  async recordAccepted(tx: TransactionRecord, recipients: (Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt' | 'storm'> & { state?: 'suppressed' | 'held' })[]): Promise<void> {
+  async recordAccepted(tx: TransactionRecord, recipients: AcceptedRecipient[]): Promise<void> {
+    const { keys, args } = this.acceptedCall(tx, recipients);
+    await this.redis.s2sRecordAccepted(keys.length, ...keys, ...args);
+  }
+
+  /**
+   * The keys and arguments of RECORD_ACCEPTED_FUNCTION for a mail: KEYS transaction hash, its
+   * recipient set, one hash per recipient; ARGV keep seconds, transaction JSON, recipients JSON.
+   */
+  acceptedCall(tx: TransactionRecord, recipients: AcceptedRecipient[]): { keys: string[]; args: string[] } {
     const txKey = this.txKey(tx.txId);
     const fields: Record<string, string> = { txId: tx.txId, messageId: tx.messageId, sender: tx.sender, receivedAt: String(tx.receivedAt) };
     for (const key of ['envid', 'ret', 'headers', 'raw', 'subject'] as const) if (tx[key] !== undefined) fields[key] = tx[key]!;
@@ -36,8 +48,10 @@ export class StatusStore {
       // Kept if a resend finds the recipient already in flight; a suppressed one is final at once.
       setnx: { state: r.state ?? 'queued', updatedAt: now, ...(r.storm ? { storm: r.storm } : {}), ...(r.state === 'suppressed' ? { finalState: 'suppressed' } : {}) },
     }));
-    const keys = [txKey, `${txKey}:recipients`, ...recipients.map((r) => this.rcptKey(r.jobId))];
-    await this.redis.s2sRecordAccepted(keys.length, ...keys, KEEP_SECONDS, JSON.stringify(fields), JSON.stringify(rows));
+    return {
+      keys: [txKey, `${txKey}:recipients`, ...recipients.map((r) => this.rcptKey(r.jobId))],
+      args: [String(KEEP_SECONDS), JSON.stringify(fields), JSON.stringify(rows)],
+    };
   }
 
   async update(jobId: string, fields: Partial<Pick<RecipientStatus, 'state' | 'route' | 'carrier' | 'attempts' | 'reason' | 'code' | 'dsnStatus'>> & { tried?: string }): Promise<void> {

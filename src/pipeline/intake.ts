@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
 import { MessageError, QueueError } from '../errors.js';
@@ -7,7 +8,8 @@ import { smsJobId, type SmsJobData } from '../queue/job.js';
 import type { SmsQueue } from '../queue/sms-queue.js';
 import { renderSms, type RenderOptions } from '../render/index.js';
 import type { IncomingMail, Intake } from '../smtp/intake.js';
-import { stormMetaOf, type StormControl, type StormDecision, type StormMeta } from '../storm/index.js';
+import { stormMetaOf, type StormControl, type StormDecision } from '../storm/index.js';
+import { acceptMail } from './accept-script.js';
 import { contentId, transactionId } from './ids.js';
 
 export interface IntakeOptions {
@@ -24,6 +26,8 @@ export interface IntakeDeps {
   log: Logger;
   /** Per-number dedup, burst aggregation and hourly cap; absent = every recipient is sent. */
   storm?: StormControl;
+  /** The status connection: storm decisions and the record run there as one script. */
+  redis: Redis;
   /** NOTIFY=DELAY: check these recipients again at `at` (epoch ms). */
   scheduleDelayNotice(jobIds: string[], at: number): Promise<void>;
 }
@@ -55,28 +59,31 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
       return { id, data };
     });
 
+    // Storm control's decisions and the record go to Redis as one script (accept-script.ts).
+    const meta = stormMetaOf(rendered.recogniser, rendered.fields, messageId);
+    const stormCalls = deps.storm ? jobs.map((j) => deps.storm!.decisionCall(j.data.number, text, { ...meta, messageId: j.id })) : [];
+    const calls = stormCalls.flatMap((call) => (call ? [call] : []));
+    const record = deps.status.acceptedCall(
+      {
+        txId, messageId, sender: mail.sender, receivedAt, recipients: jobs.map((j) => j.id), ...mail.dsn, subject: parsed.subject,
+        headers: headerBlock(mail.raw),
+        // RET=FULL asks for the whole message back in a DSN; otherwise the headers are enough.
+        ...(mail.dsn?.ret === 'FULL' ? { raw: mail.raw.toString('latin1') } : {}),
+      },
+      mail.recipients.map((r, i) => ({
+        jobId: jobs[i]!.id, txId, recipient: r.address, number: r.number,
+        ...(r.dsn?.notify ? { notify: r.dsn.notify } : {}), ...(r.dsn?.orcpt ? { orcpt: r.dsn.orcpt } : {}),
+      })),
+    );
     let decisions: StormDecision[];
     try {
-      const meta = stormMetaOf(rendered.recogniser, rendered.fields, messageId);
-      decisions = deps.storm ? await decideAll(deps.storm, jobs.map((j) => ({ number: j.data.number, meta: { ...meta, messageId: j.id } })), text) : jobs.map(() => SEND);
+      const raw = await acceptMail(deps.redis, record, jobs.length, calls.length === jobs.length ? calls : []);
+      decisions = jobs.map((j, i) => (raw[i] !== undefined && deps.storm ? deps.storm.decided(raw[i], j.data.number) : deps.storm?.disabled(j.data.number) ?? SEND));
     } catch (cause) {
-      throw new QueueError('STORM_UNAVAILABLE', `could not check storm control: ${(cause as Error).message}`, { cause });
+      throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }
     const toSend = jobs.filter((_, i) => decisions[i]!.action === 'send');
     try {
-      await deps.status.recordAccepted(
-        {
-          txId, messageId, sender: mail.sender, receivedAt, recipients: jobs.map((j) => j.id), ...mail.dsn, subject: parsed.subject,
-          headers: headerBlock(mail.raw),
-          // RET=FULL asks for the whole message back in a DSN; otherwise the headers are enough.
-          ...(mail.dsn?.ret === 'FULL' ? { raw: mail.raw.toString('latin1') } : {}),
-        },
-        mail.recipients.map((r, i) => ({
-          jobId: jobs[i]!.id, txId, recipient: r.address, number: r.number,
-          ...(r.dsn?.notify ? { notify: r.dsn.notify } : {}), ...(r.dsn?.orcpt ? { orcpt: r.dsn.orcpt } : {}),
-          ...stormState(decisions[i]!),
-        })),
-      );
       if (toSend.length > 0) await deps.queue.enqueue(toSend);
       // After the jobs: a refused transaction (451) must not produce a delay notice later.
       const delayed = mail.recipients.flatMap((r, i) => (r.dsn?.notify?.includes('DELAY') && decisions[i]!.action === 'send' ? [jobs[i]!.id] : []));
@@ -100,24 +107,6 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     );
     return { txId };
   };
-}
-
-/**
- * Every recipient's decision, or none: if one fails, those already counted are undone. A held
- * message carries its job id, so the summary that sends it can be recorded on its recipient.
- */
-async function decideAll(storm: StormControl, recipients: { number: string; meta: StormMeta }[], text: string): Promise<StormDecision[]> {
-  const settled = await Promise.allSettled(recipients.map((r) => storm.decide(r.number, text, r.meta)));
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<StormDecision>).value);
-  await Promise.all(settled.map((r, i) => (r.status === 'fulfilled' ? storm.undo(recipients[i]!.number, text, r.value, recipients[i]!.meta.messageId).catch(() => undefined) : undefined)));
-  throw failed.reason;
-}
-
-function stormState(decision: StormDecision): { state?: 'suppressed' | 'held'; storm?: string } {
-  if (decision.action === 'suppress') return { state: 'suppressed', storm: decision.reason };
-  if (decision.action === 'defer') return { state: 'held', storm: `${decision.reason} until ${new Date(decision.flushAt ?? Date.now()).toISOString()}` };
-  return {};
 }
 
 function headerBlock(raw: Buffer): string {

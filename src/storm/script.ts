@@ -1,5 +1,6 @@
 /**
- * The decision as one Redis script, so concurrent intakes for the same number see one
+ * The decision as one Redis script (a Lua function taking KEYS and ARGV as its arguments, so it
+ * can also run inside a larger script), so concurrent intakes for the same number see one
  * consistent order of dedup, cap and burst counting. Keys are passed in (never built inside),
  * values are strings; the result is {action, reason, flushAt}.
  *
@@ -17,7 +18,8 @@
  * queue after all, whose job id then keeps it from going out twice, while a summary would not).
  * An undone marker suppresses nothing else: that message may never have been queued.
  */
-export const DECIDE_SCRIPT = `
+export const DECIDE_FUNCTION = `
+local function stormDecide(KEYS, ARGV)
 local now = tonumber(ARGV[1])
 local hash = ARGV[2]
 local hasKey = ARGV[3] == '1'
@@ -93,6 +95,12 @@ end
 
 recordSent()
 return {'send', 'new', '0'}
+end
+`;
+
+/** The decision on its own; DECIDE_FUNCTION also runs inside the intake's one script (pipeline/). */
+export const DECIDE_SCRIPT = `${DECIDE_FUNCTION}
+return stormDecide(KEYS, ARGV)
 `;
 
 /**

@@ -63,44 +63,67 @@ export class StormControl {
 
   /** Whether to send `text` to `number` now, suppress it, or hold it for a summary. */
   async decide(number: string, text: string, meta: StormMeta = {}): Promise<StormDecision> {
-    if (!this.config.enabled) return this.count({ action: 'send', reason: 'disabled' }, number);
+    const call = this.decisionCall(number, text, meta);
+    if (call === undefined) return this.disabled(number);
+    const { keys, args } = call;
+    const decideScript = (this.redis as unknown as { s2sStormDecide(...args: string[]): Promise<unknown> }).s2sStormDecide;
+    return this.decided(await decideScript.call(this.redis, ...keys, ...args), number);
+  }
+
+  /**
+   * The keys (9) and arguments (14) of DECIDE_FUNCTION for one recipient, for a caller that runs
+   * the decision inside its own script; it hands the result to `decided`. Undefined when disabled.
+   */
+  decisionCall(number: string, text: string, meta: StormMeta = {}): { keys: string[]; args: string[] } | undefined {
+    if (!this.config.enabled) return undefined;
     const now = this.now();
     const hour = Math.floor(now / HOUR_MS);
     const textHash = digest(text);
     const alertHash = digest(meta.alertKey ?? '');
     const state = meta.state ?? 'info';
     const held = JSON.stringify({ text, state, alertKey: meta.alertKey, messageId: meta.messageId, at: now });
-    const decideScript = (this.redis as unknown as { s2sStormDecide(...args: string[]): Promise<unknown> }).s2sStormDecide;
-    const result = (await decideScript.call(
-      this.redis,
-      this.keys.dedup(number, textHash),
-      this.keys.lastSent(number, alertHash),
-      this.keys.problemSent(number, alertHash),
-      this.keys.burst(number),
-      this.keys.held(number),
-      this.keys.due(),
-      this.keys.sent(number, hour),
-      this.keys.suppressed(number, hour),
-      this.keys.heldSeq(number),
-      String(now),
-      textHash,
-      meta.alertKey !== undefined && meta.alertKey !== '' ? '1' : '0',
-      state,
-      String(this.config.dedupWindow),
-      String(this.config.burstWindow),
-      String(this.config.burstLimit),
-      String(this.config.hourlyCap),
-      String((hour + 1) * HOUR_MS),
-      held,
-      burstMember(number),
-      capMember(number, hour),
-      String(MARKER_TTL_MS),
-      meta.messageId ?? '',
-    )) as [string, string, string];
-    const [action, reason, flushAt] = result;
+    return {
+      keys: [
+        this.keys.dedup(number, textHash),
+        this.keys.lastSent(number, alertHash),
+        this.keys.problemSent(number, alertHash),
+        this.keys.burst(number),
+        this.keys.held(number),
+        this.keys.due(),
+        this.keys.sent(number, hour),
+        this.keys.suppressed(number, hour),
+        this.keys.heldSeq(number),
+      ],
+      args: [
+        String(now),
+        textHash,
+        meta.alertKey !== undefined && meta.alertKey !== '' ? '1' : '0',
+        state,
+        String(this.config.dedupWindow),
+        String(this.config.burstWindow),
+        String(this.config.burstLimit),
+        String(this.config.hourlyCap),
+        String((hour + 1) * HOUR_MS),
+        held,
+        burstMember(number),
+        capMember(number, hour),
+        String(MARKER_TTL_MS),
+        meta.messageId ?? '',
+      ],
+    };
+  }
+
+  /** A decision as DECIDE_FUNCTION returned it ({action, reason, flushAt}), counted. */
+  decided(result: unknown, number: string): StormDecision {
+    const [action, reason, flushAt] = result as [string, string, string];
     const decision: StormDecision = { action: action as StormDecision['action'], reason: reason as StormReason };
     if (decision.action === 'defer') decision.flushAt = Number(flushAt);
     return this.count(decision, number);
+  }
+
+  /** What `decide` answers when storm control is off, counted like any other decision. */
+  disabled(number: string): StormDecision {
+    return this.count({ action: 'send', reason: 'disabled' }, number);
   }
 
   private count(decision: StormDecision, number: string): StormDecision {

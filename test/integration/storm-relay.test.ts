@@ -44,6 +44,11 @@ describe('storm control in the relay', () => {
     const ids: string[] = [];
     for (let i = 1; i <= 5; i++) ids.push(await send('+4915100000033', `alert ${i}`, `problem number ${i}`));
     const thirdId = ids[2]!;
+    // Held until the burst window ends, and the status says until when.
+    const heldNow = await recipientState(thirdId);
+    expect(heldNow.state).toBe('held');
+    expect(heldNow.storm).toMatch(/^burst until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(heldNow.storm!.slice('burst until '.length))).toBeGreaterThan(Date.now() - 1_000);
     // Two go out at once; the rest come as one summary when the burst window ends.
     const messages = await relay.smsc.waitForMessages(3, 15_000);
     const texts = messages.map((m) => m.text);
