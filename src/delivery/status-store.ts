@@ -7,8 +7,8 @@ export type { MessageState, PartStatus, RecipientStatus, TransactionRecord } fro
 
 const KEEP_SECONDS = 7 * 86_400;
 
-/** A recipient as the intake records it; `state`/`storm` when storm control held or suppressed it. */
-export type AcceptedRecipient = Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt' | 'storm'> & { state?: 'suppressed' | 'held' };
+/** A recipient as the intake records it (storm control's held/suppressed state is added in Lua). */
+export type AcceptedRecipient = Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt'>;
 
 /**
  * Message status in Redis hashes with expiry: one per SMTP transaction, one per recipient (with a
@@ -45,8 +45,8 @@ export class StatusStore {
     const now = String(Date.now());
     const rows = recipients.map((r) => ({
       set: { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number, ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}) },
-      // Kept if a resend finds the recipient already in flight; a suppressed one is final at once.
-      setnx: { state: r.state ?? 'queued', updatedAt: now, ...(r.storm ? { storm: r.storm } : {}), ...(r.state === 'suppressed' ? { finalState: 'suppressed' } : {}) },
+      // Kept if a resend finds the recipient already in flight.
+      setnx: { state: 'queued', updatedAt: now },
     }));
     return {
       keys: [txKey, `${txKey}:recipients`, ...recipients.map((r) => this.rcptKey(r.jobId))],

@@ -66,8 +66,12 @@ export interface ScriptCall {
   args: string[];
 }
 
-/** Runs the script; the raw decisions come back in recipient order, [action, reason, flushAt] each. */
+/**
+ * Runs the script; the raw decisions come back in recipient order, [action, reason, flushAt]
+ * each, or none when `storm` is empty (storm control off).
+ */
 export async function acceptMail(redis: Redis, record: ScriptCall, recipients: number, storm: ScriptCall[]): Promise<unknown[]> {
+  // Defined on the connection once; ioredis then sends EVALSHA.
   if (!('s2sAcceptMail' in redis)) redis.defineCommand('s2sAcceptMail', { lua: ACCEPT_SCRIPT });
   const keys = [...record.keys, ...storm.flatMap((call) => call.keys)];
   const args = [String(recipients), String(storm.length), ...record.args, ...storm.flatMap((call) => call.args)];

@@ -61,8 +61,8 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
 
     // Storm control's decisions and the record go to Redis as one script (accept-script.ts).
     const meta = stormMetaOf(rendered.recogniser, rendered.fields, messageId);
-    const stormCalls = deps.storm ? jobs.map((j) => deps.storm!.decisionCall(j.data.number, text, { ...meta, messageId: j.id })) : [];
-    const calls = stormCalls.flatMap((call) => (call ? [call] : []));
+    const storm = deps.storm;
+    const calls = storm ? jobs.flatMap((j) => storm.decisionCall(j.data.number, text, { ...meta, messageId: j.id }) ?? []) : [];
     const record = deps.status.acceptedCall(
       {
         txId, messageId, sender: mail.sender, receivedAt, recipients: jobs.map((j) => j.id), ...mail.dsn, subject: parsed.subject,
@@ -77,8 +77,8 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     );
     let decisions: StormDecision[];
     try {
-      const raw = await acceptMail(deps.redis, record, jobs.length, calls.length === jobs.length ? calls : []);
-      decisions = jobs.map((j, i) => (raw[i] !== undefined && deps.storm ? deps.storm.decided(raw[i], j.data.number) : deps.storm?.disabled(j.data.number) ?? SEND));
+      const raw = await acceptMail(deps.redis, record, jobs.length, calls);
+      decisions = jobs.map((j, i) => (storm && raw[i] !== undefined ? storm.decided(raw[i], j.data.number) : SEND));
     } catch (cause) {
       throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }
@@ -90,7 +90,7 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
       if (delayed.length > 0) await deps.scheduleDelayNotice(delayed, receivedAt + options.delayNoticeMs);
     } catch (cause) {
       // Storm control counted these as sent; the client will retry, and must not be suppressed then.
-      if (deps.storm) await Promise.all(jobs.map((j, i) => deps.storm!.undo(j.data.number, text, decisions[i]!, j.id).catch(() => undefined)));
+      if (storm) await Promise.all(jobs.map((j, i) => storm.undo(j.data.number, text, decisions[i]!, j.id).catch(() => undefined)));
       if (cause instanceof QueueError) throw cause;
       throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }

@@ -64,7 +64,7 @@ export class StormControl {
   /** Whether to send `text` to `number` now, suppress it, or hold it for a summary. */
   async decide(number: string, text: string, meta: StormMeta = {}): Promise<StormDecision> {
     const call = this.decisionCall(number, text, meta);
-    if (call === undefined) return this.disabled(number);
+    if (call === undefined) return this.count({ action: 'send', reason: 'disabled' }, number);
     const { keys, args } = call;
     const decideScript = (this.redis as unknown as { s2sStormDecide(...args: string[]): Promise<unknown> }).s2sStormDecide;
     return this.decided(await decideScript.call(this.redis, ...keys, ...args), number);
@@ -119,11 +119,6 @@ export class StormControl {
     const decision: StormDecision = { action: action as StormDecision['action'], reason: reason as StormReason };
     if (decision.action === 'defer') decision.flushAt = Number(flushAt);
     return this.count(decision, number);
-  }
-
-  /** What `decide` answers when storm control is off, counted like any other decision. */
-  disabled(number: string): StormDecision {
-    return this.count({ action: 'send', reason: 'disabled' }, number);
   }
 
   private count(decision: StormDecision, number: string): StormDecision {
