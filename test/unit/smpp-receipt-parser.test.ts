@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeReceiptBody,
   describeBody,
-  messageIdVariants,
   parseReceipt,
   type ParsedReceipt,
   type ReceiptFields,
@@ -83,19 +82,6 @@ describe('parseReceipt', () => {
   });
 });
 
-describe('messageIdVariants', () => {
-  it.each([
-    ['1a2b', ['1a2b', '1A2B', '6699']],
-    ['6699', ['6699', '26265', '1a2b', '1A2B']],
-    ['msg-1', ['msg-1', 'MSG-1']],
-  ])('%s', (id, expected) => {
-    expect(messageIdVariants(id)).toEqual(expected);
-  });
-
-  it('handles ids beyond 2^53 exactly', () => {
-    expect(messageIdVariants('ffffffffffffffffff')).toContain('4722366482869645213695');
-  });
-});
 
 describe('receipt bodies', () => {
   it('decodes UCS-2 receipts', () => {

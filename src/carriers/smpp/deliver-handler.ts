@@ -47,7 +47,8 @@ export class DeliverHandler {
       this.log.warn({ command: pdu.command, receiptedId, messageState, raw: redactQuote(describeBody(body)) }, 'unparseable delivery receipt');
       return true;
     }
-    const { smscId, ourId } = this.recentIds.resolve(parsed.id);
+    const smscId = parsed.id;
+    const ourId = this.recentIds.ourIdOf(smscId);
     const receipt: CarrierReceipt = {
       carrier: this.carrier,
       carrierMessageId: smscId,

@@ -88,23 +88,6 @@ export function parseReceiptText(text: string): TextFields {
   return found;
 }
 
-/**
- * Forms the same SMSC message id may take: some SMSCs answer submit_sm_resp with a hex id and put
- * the same number in decimal in the receipt text (or the other way round; Kannel's msg-id-type).
- * The carrier matches these against the ids it was given.
- */
-export function messageIdVariants(id: string): string[] {
-  const variants = new Set([id, id.toLowerCase(), id.toUpperCase()]);
-  if (/^[0-9a-f]{1,30}$/i.test(id)) variants.add(BigInt(`0x${id}`).toString(10));
-  if (/^\d{1,36}$/.test(id)) {
-    const hex = BigInt(id).toString(16);
-    variants.add(hex);
-    variants.add(hex.toUpperCase());
-  }
-  variants.delete(id);
-  return [id, ...variants];
-}
-
 /** Receipt bodies are ASCII in practice; UCS-2 ones exist (data_coding 8). */
 export function decodeReceiptBody(body: Buffer, dataCoding: number): string {
   if (dataCoding === 0x08) return swapUtf16(body);

@@ -1,11 +1,10 @@
 /**
- * The SMSC message ids this process was given recently, mapped to our message ids. Receipts
- * name the SMSC id, sometimes in another base than submit_sm_resp did (see messageIdVariants);
- * matching against what we were given recovers the form the status store was keyed with, and our
- * id for the log line. Bounded: the oldest entries go first, and a miss just keeps the id as is.
+ * The SMSC message ids this process was given recently, mapped to our message ids, for the log
+ * line of a receipt. Only an exact match counts: the receipt keeps its own id, and the tracker
+ * decides which submit id it stands for (delivery/carrier-ids.ts, per `receiptIdFormat`). Guessing
+ * here among hex and decimal forms could credit a receipt to another message whose id this
+ * process happens to remember. Bounded: the oldest entries go first.
  */
-import { messageIdVariants } from './receipt-parser.js';
-
 export class RecentIds {
   private readonly ids = new Map<string, string>();
 
@@ -18,12 +17,8 @@ export class RecentIds {
     if (this.ids.size > this.capacity) this.ids.delete(this.ids.keys().next().value!);
   }
 
-  /** The id in the form submit_sm_resp gave it, and our id when we still know it. */
-  resolve(receiptId: string): { smscId: string; ourId?: string } {
-    for (const variant of messageIdVariants(receiptId)) {
-      const ourId = this.ids.get(variant);
-      if (ourId !== undefined) return { smscId: variant, ourId };
-    }
-    return { smscId: receiptId };
+  /** Our id for this SMSC id, when this process submitted it recently. */
+  ourIdOf(smscId: string): string | undefined {
+    return this.ids.get(smscId);
   }
 }
