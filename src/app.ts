@@ -102,8 +102,12 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       retryEveryMs: 500,
       receiptErrors: config.delivery.receiptErrors,
     });
-    tracker.start();
-    stops.push(async () => tracker.stop());
+    // Held receipts are retried by any process that takes receipts: the worker role (SMPP) or one
+    // serving webhooks. An SMTP child process takes none.
+    if (roles.worker || config.http.enabled) {
+      tracker.start();
+      stops.push(async () => tracker.stop());
+    }
     if (roles.worker) {
       followups.start(notifier);
       const deadlines = new DeadlinePoller(status, tracker, log.child({ component: 'deadlines' }), 500);

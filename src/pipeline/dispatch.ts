@@ -56,7 +56,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
     const progress = data.progress;
     if (progress?.complete) {
       // Accepted in an earlier attempt whose bookkeeping failed: record it, never send it again.
-      const carrier = candidates.find((c) => c.name === progress.carrier) ?? deps.carriers.get(progress.carrier);
+      const carrier = deps.carriers.get(progress.carrier);
       if (carrier) return succeeded(deps, job, route, carrier, encodeFor(carrier, data.text, options), { carrier: carrier.name, partIds: progress.partIds }, log, options);
     }
     // A carrier that reports itself down is tried last, not never: it may be the only one. The
@@ -104,7 +104,10 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         await succeeded(deps, job, route, carrier, sms, result, log, options);
       } catch (error) {
         // The carrier has the message: the retry must record it, never send it again.
-        await job.saveProgress({ carrier: carrier.name, partIds: result.partIds, complete: true }).catch(() => undefined);
+        await job.saveProgress({ carrier: carrier.name, partIds: result.partIds, complete: true }).catch((saveError: unknown) => {
+          // Redis is failing twice over: the retry will not know the carrier has it, and may send it again.
+          log.warn({ event: 'sms.progress_unsaved', carrier: carrier.name, partIds: result.partIds, err: (saveError as Error).message }, 'could not save that the carrier accepted the message; a retry may send it again');
+        });
         throw error;
       }
       return;

@@ -23,7 +23,7 @@ export interface TaskQueueOptions {
 }
 
 /**
- * A small durable queue for follow-up work (bounce mails, receipt deadlines, delay notices):
+ * A small durable queue for follow-up work (bounce mails, delay notices):
  * delayed tasks with deterministic ids, retried with backoff; a permanent Smtp2SmsError ends a task.
  */
 export class TaskQueue<T> {

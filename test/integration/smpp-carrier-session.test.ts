@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CarrierReceipt } from '../../src/carriers/carrier.js';
+import { canonicalId, receiptIdCandidates } from '../../src/delivery/carrier-ids.js';
 import {
   BindRefusedSmsc,
   DelayedResponseSmsc,
@@ -183,7 +184,7 @@ describe('deliver_sm', () => {
     expect(smsc.esmeResponses.find((p) => p.command === 'deliver_sm_resp')!.command_status).toBe(0x64);
   });
 
-  it('matches a receipt quoting the id in decimal to the hex id of submit_sm_resp', async () => {
+  it('matches a receipt quoting the id in decimal to the hex id of submit_sm_resp (through the tracker\'s candidates)', async () => {
     const decimal = (id: string) => `id:${Number.parseInt(id, 16)} sub:001 dlvrd:000 submit date:250101120000 done date:250101120100 stat:UNDELIV err:001`;
     const { smsc, port } = await h.fake(new DeliveryReceiptSmsc(decimal));
     const carrier = await h.started(port);
@@ -191,7 +192,11 @@ describe('deliver_sm', () => {
     carrier.onReceipt((r) => receipts.push(r));
     const { partIds } = await carrier.submit(outbound('hello'));
     await smsc.waitFor(() => receipts.length === 1, 1_000, 'the receipt');
-    expect(receipts[0]).toMatchObject({ carrierMessageId: partIds[0], stat: 'UNDELIV', err: '001' });
+    // The carrier passes the id on as the SMSC wrote it; which submit it stands for is the
+    // tracker's call (receiptIdCandidates), which knows the carrier's receiptIdFormat.
+    expect(receipts[0]).toMatchObject({ carrierMessageId: String(Number.parseInt(partIds[0]!, 16)), stat: 'UNDELIV', err: '001' });
+    expect(receiptIdCandidates(receipts[0]!.carrierMessageId, 'auto')).toContain(canonicalId(partIds[0]!));
+    expect(receiptIdCandidates(receipts[0]!.carrierMessageId, 'decimal')).toEqual([canonicalId(partIds[0]!)]);
   });
 
   it('logs an unparseable receipt and an MO message, and answers both', async () => {

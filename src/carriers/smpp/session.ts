@@ -29,8 +29,10 @@ export interface SessionHandlers {
   onBound(): void;
   onDown(reason: string): void;
   onRefused(code: string): void;
-  /** deliver_sm or data_sm; the session answers it whatever the handler does. */
-  /** Resolves false when the PDU could not be taken in (the SMSC should resend it). */
+  /**
+   * deliver_sm or data_sm. The session answers once this settles: OK when it resolves true, a
+   * temporary error when it resolves false (could not be taken in: the SMSC should resend it).
+   */
   onDeliver(pdu: PDU): Promise<boolean>;
 }
 
