@@ -78,7 +78,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       let sms: SmsMessage;
       try {
         sms = encodeFor(carrier, data.text, options);
-        await acquireRate(deps, carrier.name, sms.segments.length);
+        await acquireRate(deps, carrier.name, sms.parts);
         result = await submit(carrier, job, sms, options);
       } catch (error) {
         if (error instanceof QueueError) {
@@ -158,7 +158,7 @@ function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: Dispatc
 
 async function succeeded(deps: DispatchDeps, job: SmsJob, route: Route, carrier: Carrier, sms: SmsMessage, result: SubmitResult, log: Logger, options: DispatchOptions): Promise<void> {
   deps.metrics.smsSubmitted.inc({ carrier: carrier.name, encoding: sms.encoding });
-  deps.metrics.smsSegments.inc({ carrier: carrier.name, encoding: sms.encoding }, sms.segments.length);
+  deps.metrics.smsSegments.inc({ carrier: carrier.name, encoding: sms.encoding }, sms.parts);
   deps.metrics.submitLatency.observe({ carrier: carrier.name }, (Date.now() - job.data.receivedAt) / 1000);
   if (sms.truncated) deps.metrics.smsTruncated.inc();
   const expectedParts = deps.firstPartOnly(carrier.name) ? 1 : result.partIds.length;
@@ -169,7 +169,7 @@ async function succeeded(deps: DispatchDeps, job: SmsJob, route: Route, carrier:
     ...(deps.expectsReceipts(carrier.name) ? { deadline: Math.max(job.data.expiresAt, Date.now()) + options.receiptGraceMs } : {}),
   });
   log.info(
-    { event: 'sms.submitted', carrier: carrier.name, encoding: sms.encoding, parts: sms.segments.length, truncated: sms.truncated, partIds: result.partIds, ...(options.logContent ? { text: sms.text } : {}) },
+    { event: 'sms.submitted', carrier: carrier.name, encoding: sms.encoding, parts: sms.parts, truncated: sms.truncated, partIds: result.partIds, ...(options.logContent ? { text: sms.text } : {}) },
     'accepted by carrier',
   );
 }

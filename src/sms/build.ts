@@ -51,7 +51,7 @@ export function buildSms(text: string, options: BuildSmsOptions): SmsMessage {
   const whole = unitsOf(chosen.text, encoding, limits.single);
   if (whole <= limits.single) {
     const encode = encoding === 'gsm7' ? encodeGsm7 : encodeUcs2;
-    return { text: chosen.text, encoding, dataCoding: DATA_CODING[encoding], segments: [{ text: chosen.text, body: encode(chosen.text) }], units: whole, truncated: false };
+    return { text: chosen.text, encoding, dataCoding: DATA_CODING[encoding], segments: [{ text: chosen.text, body: encode(chosen.text) }], parts: 1, units: whole, truncated: false };
   }
 
   // Nothing past maxSegments * single units can ever be sent, so stop looking there.
@@ -79,6 +79,7 @@ export function buildSms(text: string, options: BuildSmsOptions): SmsMessage {
     encoding,
     dataCoding: DATA_CODING[encoding],
     segments,
+    parts: concat === 'payload' ? countParts(kept, limits) : segments.length,
     units: sumUnits(kept),
     truncated,
   };

@@ -27,6 +27,11 @@ export interface SmsMessage {
   dataCoding: number;
   /** One for a single SMS or for concat 'payload'. */
   segments: SmsSegment[];
+  /**
+   * The SMS the handset receives (and the carrier bills): the segments, or for 'payload' the parts
+   * the SMSC will cut the text into.
+   */
+  parts: number;
   /** Septets (gsm7) or UTF-16 code units (ucs2) of the whole text. */
   units: number;
   truncated: boolean;

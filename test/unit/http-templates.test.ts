@@ -1,7 +1,7 @@
 /** Templates, paths and request building: pure pieces of the generic HTTP carrier. */
 import { describe, expect, it } from 'vitest';
 import { getAll, getText, parsePath } from '../../src/carriers/http/json-path.js';
-import { countSegments, messageValues } from '../../src/carriers/http/request.js';
+import { messageValues } from '../../src/carriers/http/request.js';
 import type { HttpCarrierSpec } from '../../src/carriers/http/spec.js';
 import { placeholders, renderJson, renderText } from '../../src/carriers/http/template.js';
 import { buildSms } from '../../src/sms/index.js';
@@ -70,7 +70,7 @@ describe('message values', () => {
 
   it('gives each placeholder its value', () => {
     const sms = buildSms('é'.repeat(100), { maxSegments: 5, concat: 'payload' });
-    const values = messageValues(spec, { ...base, sms, validUntil: 10_000 + 3_599_500 }, { parts: countSegments(sms), now: 10_000 });
+    const values = messageValues(spec, { ...base, sms, validUntil: 10_000 + 3_599_500 }, { parts: sms.parts, now: 10_000 });
     expect(values).toEqual({
       account_sid: 'AC1', to: '+447700900001', to_digits: '447700900001', from: '+15005550006', from_digits: '15005550006',
       text: 'é'.repeat(100), id: 'tx1-0', parts: 1, encoding: 'gsm7', units: 100, dcs: 0, unicode: false, receipt: true,
@@ -78,11 +78,11 @@ describe('message values', () => {
     });
   });
 
-  it('counts the segments the provider will send for a payload message', () => {
-    expect(countSegments(buildSms('a'.repeat(160), { maxSegments: 5, concat: 'payload' }))).toBe(1);
-    expect(countSegments(buildSms('a'.repeat(161), { maxSegments: 5, concat: 'payload' }))).toBe(2);
-    expect(countSegments(buildSms('€'.repeat(81), { maxSegments: 5, concat: 'payload' }))).toBe(2);
-    expect(countSegments(buildSms('😀'.repeat(40), { maxSegments: 5, concat: 'payload' }))).toBe(2);
+  it('counts the parts the provider will send for a payload message (SmsMessage.parts)', () => {
+    expect(buildSms('a'.repeat(160), { maxSegments: 5, concat: 'payload' }).parts).toBe(1);
+    expect(buildSms('a'.repeat(161), { maxSegments: 5, concat: 'payload' }).parts).toBe(2);
+    expect(buildSms('€'.repeat(81), { maxSegments: 5, concat: 'payload' }).parts).toBe(2);
+    expect(buildSms('😀'.repeat(40), { maxSegments: 5, concat: 'payload' }).parts).toBe(2);
   });
 
   it('keeps an alphanumeric sender as it is', () => {

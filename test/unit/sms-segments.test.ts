@@ -100,6 +100,7 @@ describe('empty text', () => {
       encoding: 'gsm7',
       dataCoding: 0,
       segments: [{ text: '', body: Buffer.alloc(0) }],
+      parts: 1,
       units: 0,
       truncated: false,
     });

@@ -9,7 +9,7 @@ import { CarrierError } from '../../errors.js';
 import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
 import { withoutMessageText } from './redact-echo.js';
 import { isSuccess, messageIds, readReply } from './reply.js';
-import { buildRequest, countSegments, describeTarget, messageValues } from './request.js';
+import { buildRequest, describeTarget, messageValues } from './request.js';
 import type { HttpCarrierSpec } from './spec.js';
 import { HttpTransport } from './transport.js';
 import type { WebhookRequest } from './verify/index.js';
@@ -75,7 +75,7 @@ export class HttpCarrier implements Carrier {
     }
     const transport = this.transport;
     if (!transport || this.stopped) throw this.error(classifyHttpUnavailable('carrier is not started'));
-    const parts = countSegments(sms.sms);
+    const parts = sms.sms.parts;
     const max = this.options.maxSegments;
     if (max !== undefined && parts > max) throw this.fail(sms, classifyTooManySegments(parts, max));
 

@@ -2,8 +2,6 @@
  * OutboundSms + spec → one HTTP request. Pure. HTTP APIs concatenate themselves, so the whole
  * text goes in one request; the segment count is still computed (for `{parts}`, limits, metrics).
  */
-import type { SmsMessage } from '../../sms/index.js';
-import { countParts, limitsFor, toAtoms } from '../../sms/segment.js';
 import type { OutboundSms } from '../carrier.js';
 import type { HttpAuth, HttpCarrierSpec, WebhookSpec } from './spec.js';
 import { renderJson, renderText, type TemplateValues } from './template.js';
@@ -20,12 +18,6 @@ export const MESSAGE_PLACEHOLDERS = [
   'to', 'to_digits', 'from', 'from_digits', 'text', 'id', 'parts', 'encoding', 'units', 'dcs', 'unicode',
   'receipt', 'validity_seconds', 'validity_minutes', 'validity_ms', 'webhook_url',
 ] as const;
-
-/** The segments a handset will see, as the carrier will cut them (payload = whole text split by the SMSC). */
-export function countSegments(sms: SmsMessage): number {
-  if (sms.segments.length > 1) return sms.segments.length;
-  return countParts(toAtoms(sms.text, sms.encoding).atoms, limitsFor(sms.encoding, 'payload'));
-}
 
 export function messageValues(
   spec: HttpCarrierSpec,
