@@ -16,7 +16,9 @@
  * retrying after a 451 (the same Message-ID gives the same job id): it is sent ('resend'), never
  * suppressed as its own duplicate nor held for a summary (the first attempt may have reached the
  * queue after all, whose job id then keeps it from going out twice, while a summary would not).
- * An undone marker suppresses nothing else: that message may never have been queued.
+ * An undone marker suppresses nothing else: that message may never have been queued. A held
+ * message's marker is `held:<job id>`: its retry is held again without a second entry in the
+ * held list, and other messages with the text are suppressed as duplicates of it.
  */
 export const DECIDE_FUNCTION = `
 local function stormDecide(KEYS, ARGV)
@@ -54,6 +56,11 @@ if jobId ~= '' and marker == 'undone:' .. jobId then
   recordSent()
   return {'send', 'resend', '0'}
 end
+-- Held already: it is in the held list once, and goes out with that summary.
+if jobId ~= '' and marker == 'held:' .. jobId then
+  local due = redis.call('ZSCORE', KEYS[6], ARGV[11])
+  return {'defer', 'burst', tostring(due or now)}
+end
 
 -- A recovery of a problem this number was told about always goes out.
 if state == 'recovery' and hasKey and redis.call('EXISTS', KEYS[3]) == 1 then
@@ -83,7 +90,7 @@ if burstLimit > 0 then
     redis.call('PEXPIRE', KEYS[9], markerMs)
     redis.call('RPUSH', KEYS[5], seq .. '|' .. ARGV[10])
     redis.call('PEXPIRE', KEYS[5], markerMs)
-    redis.call('SET', KEYS[1], '1', 'PX', dedupMs)
+    redis.call('SET', KEYS[1], jobId ~= '' and ('held:' .. jobId) or '1', 'PX', dedupMs)
     local ttl = redis.call('PTTL', KEYS[4])
     if ttl < 0 then ttl = burstMs end
     local flushAt = now + ttl

@@ -132,6 +132,11 @@ describe('storm control: dedup', () => {
     const held = await s.decide(to, 'second', { messageId: 'b-1' });
     expect(held.action).toBe('defer');
     expect((await s.decide(to, 'second', { messageId: 'b-1' })).action).not.toBe('send');
+    // a recognised alert is not suppressed as a duplicate, but its retry is still held only once
+    const alert = { messageId: 'c-1', alertKey: 'am|DiskFull|db-1', state: 'problem' as const };
+    expect((await s.decide(to, 'disk full db-1', alert)).action).toBe('defer');
+    expect(await s.decide(to, 'disk full db-1', alert)).toMatchObject({ action: 'defer', reason: 'burst' });
+    expect((await s.status(to)).held).toBe(2);
     // the summary goes out once, holding the message (and nothing is left due for other tests)
     clock = held.flushAt! + 1;
     const sent: StormSummary[] = [];
