@@ -7,7 +7,8 @@ import { maskSecrets } from './config/mask.js';
 import { Smtp2SmsError } from './errors.js';
 import { createLogger } from './observability/logger.js';
 import { previewMail } from './preview.js';
-import { runStart, untilSignal, type Role } from './start.js';
+import { untilSignal } from './signals.js';
+import { runStart, type Role } from './start.js';
 import { createSimulator } from './app-parts.js';
 
 const USAGE = `usage: smtp2sms <command> [options]

@@ -9,6 +9,7 @@ import { startApp, type AppRoles } from './app.js';
 import { runSmtpChild } from './cluster/smtp-child.js';
 import { SmtpChildren, smtpProcessCount } from './cluster/smtp-children.js';
 import type { Config } from './config/schema.js';
+import { untilSignal } from './signals.js';
 import { loadTlsMaterial } from './smtp/tls-files.js';
 
 export type Role = 'all' | 'smtp' | 'worker';
@@ -50,11 +51,4 @@ export async function runStart(config: Config, log: Logger, role: Role): Promise
   await children.stop();
   await app.stop();
   return reason === undefined ? 0 : 1;
-}
-
-export function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }

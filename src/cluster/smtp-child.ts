@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { startApp } from '../app.js';
 import type { Config } from '../config/schema.js';
+import { untilSignal } from '../signals.js';
 import { isPrimaryMessage, type ChildMessage } from './messages.js';
 
 export async function runSmtpChild(config: Config, log: Logger): Promise<number> {
@@ -21,10 +22,7 @@ export async function runSmtpChild(config: Config, log: Logger): Promise<number>
   send({ type: 'smtp2sms:listening', port: app.smtpPort });
   // If the main process dies instead, node:cluster ends this process itself (exit 0) when the IPC
   // channel closes: sessions in flight are cut, and their senders retry (no 250 was given).
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
+  await untilSignal();
   await app.stop();
   return 0;
 }

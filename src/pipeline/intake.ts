@@ -90,7 +90,12 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
       if (delayed.length > 0) await deps.scheduleDelayNotice(delayed, receivedAt + options.delayNoticeMs);
     } catch (cause) {
       // Storm control counted these as sent; the client will retry, and must not be suppressed then.
-      if (storm) await Promise.all(jobs.map((j, i) => storm.undo(j.data.number, text, decisions[i]!, j.id).catch(() => undefined)));
+      if (storm) {
+        await Promise.all(jobs.map((j, i) => storm.undo(j.data.number, text, decisions[i]!, j.id).catch((undoError: unknown) => {
+          // The retry is still sent (its job id matches the marker), but counts as sent twice this hour.
+          deps.log.warn({ event: 'storm.undo_failed', jobId: j.id, err: (undoError as Error).message }, 'could not take back a storm decision');
+        })));
+      }
       if (cause instanceof QueueError) throw cause;
       throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }

@@ -9,7 +9,8 @@
  *   report ("12 more SMS suppressed") goes out when the hour ends;
  * - a recovery for an alert whose problem this number was sent is never suppressed or held.
  *
- * The intake calls `decide` before enqueueing; a timer calls `flushDue` to send what is due.
+ * The intake runs the decision inside its record script (`decisionCall`/`decided`, see
+ * pipeline/accept-script.ts; `decide` runs it alone); a timer calls `flushDue` to send what is due.
  * No I/O until a method is called.
  */
 import type { Redis } from 'ioredis';
