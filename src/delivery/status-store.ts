@@ -130,12 +130,29 @@ export class StatusStore {
    * Makes a recipient's outcome final, once: returns false when another path (a receipt, the
    * validity deadline, the worker) got there first, so exactly one DSN is ever considered.
    */
-  async finalize(jobId: string, state: 'delivered' | 'failed' | 'expired', details: { code: string; reason: string; dsnStatus: string; diagnostic?: string }): Promise<boolean> {
-    const now = String(Date.now());
-    const fields = ['code', details.code, 'reason', details.reason, 'dsnStatus', details.dsnStatus, 'finalAt', now, 'updatedAt', now];
+  /**
+   * Makes the outcome final, once: true for the one caller that did. That caller must follow up
+   * (schedule the DSN) and then `releaseFinal`; until then the job waits in the follow-up set, and
+   * `claimDueFinals` hands it out again after `followUpMs` (a crash, a Redis error).
+   */
+  async finalize(jobId: string, state: 'delivered' | 'failed' | 'expired', details: { code: string; reason: string; dsnStatus: string; diagnostic?: string }, followUpMs = 60_000): Promise<boolean> {
+    const now = Date.now();
+    const fields = ['code', details.code, 'reason', details.reason, 'dsnStatus', details.dsnStatus, 'finalAt', String(now), 'updatedAt', String(now)];
     if (details.diagnostic) fields.push('diagnostic', details.diagnostic);
-    const won = await this.redis.s2sFinalize(this.rcptKey(jobId), this.deadlinesKey, state, jobId, ...fields);
+    const won = await this.redis.s2sFinalize(this.rcptKey(jobId), this.deadlinesKey, this.finalsKey, state, jobId, String(now + followUpMs), ...fields);
     return won === 1;
+  }
+
+  /** Final recipients whose follow-up is not known to be done. */
+  private get finalsKey(): string { return `${this.prefix}:finals`; }
+
+  /** Final recipients whose follow-up is overdue, each leased to one caller for `leaseMs`. */
+  claimDueFinals(now: number, leaseMs = 60_000, limit = 200): Promise<string[]> {
+    return this.redis.s2sClaimDue(this.finalsKey, now, now + leaseMs, limit);
+  }
+
+  async releaseFinal(jobId: string): Promise<void> {
+    await this.redis.zrem(this.finalsKey, jobId);
   }
 
   /** Held recipients whose burst summary is queued: their outcome is the summary's. */

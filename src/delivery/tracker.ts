@@ -34,6 +34,8 @@ export interface TrackerOptions {
   holdUnmatchedMs: number;
   retryEveryMs: number;
   receiptErrors: ReceiptErrOverrides;
+  /** How long a final outcome's follow-up (DSN scheduling) may stay unconfirmed before it is retried (default 1 min). */
+  followUpMs?: number;
 }
 
 /** A held receipt as stored in Redis: the receipt and when to stop trying. */
@@ -49,8 +51,6 @@ interface HeldReceipt {
  * soon as one part fails finally.
  */
 export class DeliveryTracker {
-  private pendingFinals: FinalEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -80,9 +80,12 @@ export class DeliveryTracker {
     }
   }
 
-  /** Retries held receipts (every process may run this; claims are leases). */
+  /**
+   * Retries held receipts and overdue follow-ups of final outcomes (every process may run this;
+   * claims are leases, in Redis, so a restart loses neither).
+   */
   start(): void {
-    this.poller = setInterval(() => void this.retryHeld(), this.options.retryEveryMs);
+    this.poller = setInterval(() => void this.retryHeld().then(() => this.retryFinals()), this.options.retryEveryMs);
     this.poller.unref();
   }
 
@@ -94,13 +97,7 @@ export class DeliveryTracker {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
     clearInterval(this.poller);
-    this.timer = undefined;
-    for (const event of this.pendingFinals) {
-      this.log.error({ event: 'dsn.schedule_failed', jobId: event.jobId }, 'DSN not scheduled at shutdown: the outcome is final but no bounce will follow');
-    }
-    this.pendingFinals = [];
   }
 
   private async apply(receipt: CarrierReceipt): Promise<boolean> {
@@ -127,34 +124,41 @@ export class DeliveryTracker {
   }
 
   private async finish(record: RecipientStatus, outcome: FinalOutcome, details: FinalDetails): Promise<void> {
-    const won = await this.store.finalize(record.jobId, outcome, details);
+    const won = await this.store.finalize(record.jobId, outcome, details, this.options.followUpMs);
     if (!won) return;
     this.log.info({ event: `sms.${outcome}`, jobId: record.jobId, txId: record.txId, code: details.code, status: details.dsnStatus }, `message ${outcome}`);
     const event: FinalEvent = { jobId: record.jobId, txId: record.txId, outcome, ...details, notify: record.notify ?? [] };
+    await this.followUp(event);
+  }
+
+  /** Schedules the DSN (if any) and clears the follow-up; on failure the follow-up set brings it back. */
+  private async followUp(event: FinalEvent): Promise<void> {
     try {
       await this.onFinal(event);
+      await this.store.releaseFinal(event.jobId);
     } catch (err) {
-      // The outcome is final already, so no other path will get here again: keep retrying it.
-      this.log.error({ event: 'dsn.schedule_failed', jobId: record.jobId, err: (err as Error).message }, 'could not schedule the DSN; will retry');
-      this.pendingFinals.push(event);
-      this.schedule();
+      this.log.error({ event: 'dsn.schedule_failed', jobId: event.jobId, err: (err as Error).message }, 'could not schedule the DSN; will retry');
     }
   }
 
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.retryFinals();
-    }, this.options.retryEveryMs);
-    this.timer.unref();
-  }
-
+  /** Follow-ups of final outcomes that nobody cleared (a crash, a Redis error), rebuilt from the record. */
   private async retryFinals(): Promise<void> {
-    for (const event of this.pendingFinals.splice(0)) {
-      await this.onFinal(event).catch(() => this.pendingFinals.push(event));
+    try {
+      for (const jobId of await this.store.claimDueFinals(Date.now())) {
+        const record = await this.store.getRecipient(jobId);
+        const outcome = record?.finalState;
+        if (!record || (outcome !== 'delivered' && outcome !== 'failed' && outcome !== 'expired')) {
+          await this.store.releaseFinal(jobId);
+          continue;
+        }
+        await this.followUp({
+          jobId, txId: record.txId, outcome, code: record.code ?? '', dsnStatus: record.dsnStatus ?? '', reason: record.reason ?? '',
+          ...(record.diagnostic ? { diagnostic: record.diagnostic } : {}), notify: record.notify ?? [],
+        });
+      }
+    } catch (err) {
+      this.log.warn({ event: 'dsn.retry_failed', err: (err as Error).message }, 'could not retry overdue DSN scheduling; will try again');
     }
-    if (this.pendingFinals.length > 0) this.schedule();
   }
 
   private async retryHeld(): Promise<void> {

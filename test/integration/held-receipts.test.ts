@@ -51,3 +51,24 @@ describe('receipts that arrive before their submission is recorded', () => {
     expect(finals).toHaveLength(0);
   });
 });
+
+describe('a final outcome whose DSN could not be scheduled', () => {
+  it('is followed up from Redis by another process, so neither a Redis error nor a restart loses the bounce', async () => {
+    const store = new StatusStore(redis, prefix);
+    await store.recordAccepted({ txId: 'tx2', messageId: 'm2', sender: 's@example.com', receivedAt: Date.now(), recipients: ['tx2-1'] }, [{ jobId: 'tx2-1', txId: 'tx2', recipient: '+2@x', number: '+15555550101', notify: ['FAILURE'] }]);
+    const options = { receiptIdFormat: () => 'auto' as const, diagnosticType: () => 'smpp', holdUnmatchedMs: 10_000, retryEveryMs: 50, receiptErrors: {}, followUpMs: 300 };
+    // This process makes the outcome final, then cannot schedule the DSN, and stops.
+    const failing = new DeliveryTracker(store, async () => { throw new Error('Redis went away'); }, silentLogger(), options);
+    await failing.finalizeFailure('tx2-1', 'failed', { code: 'ESME_RINVDSTADR', dsnStatus: '5.1.1', reason: 'bad number', diagnostic: 'smpp; 0x0000000B' });
+    failing.stop();
+    expect(await redis.zcard(`${prefix}:finals`)).toBe(1);
+    // Another process finds the follow-up overdue and schedules the DSN from the record.
+    const finals: FinalEvent[] = [];
+    const second = new DeliveryTracker(store, async (e) => void finals.push(e), silentLogger(), options);
+    second.start();
+    for (let i = 0; i < 60 && finals.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    second.stop();
+    expect(finals).toEqual([{ jobId: 'tx2-1', txId: 'tx2', outcome: 'failed', code: 'ESME_RINVDSTADR', dsnStatus: '5.1.1', reason: 'bad number', diagnostic: 'smpp; 0x0000000B', notify: ['FAILURE'] }]);
+    expect(await redis.zcard(`${prefix}:finals`)).toBe(0);
+  });
+});
