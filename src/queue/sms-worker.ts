@@ -45,7 +45,14 @@ export class SmsWorker {
           // The last allowed attempt is final too, or its message would fail without a DSN.
           const lastAttempt = smsJob.attempt >= (job.opts.attempts ?? 1);
           if (isFinal(err) || lastAttempt) {
-            await hooks.onFinalFailure(smsJob, err);
+            try {
+              await hooks.onFinalFailure(smsJob, err);
+            } catch (recordError) {
+              // Not recorded (Redis): while attempts are left, the retry meets the same end and
+              // records it then; on the last one there is nothing left to retry, so say so.
+              if (!lastAttempt) throw recordError;
+              hooks.onWorkerError?.(new Error(`job ${smsJob.id} failed for good (${codeOf(err)}) but its outcome could not be recorded, so no DSN follows: ${(recordError as Error).message}`));
+            }
             throw new UnrecoverableError(`${codeOf(err)}: ${err.message}`);
           }
           throw err;
