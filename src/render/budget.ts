@@ -1,9 +1,9 @@
 /**
  * How much of an SMS a text takes, through the same encoder the relay sends with, so the
  * renderer can decide what goes in the first segment (the lock-screen part) and what fits at
- * all. Pure; costs one encoder pass per question.
+ * all. Pure; measuring costs one pass over the text, fitting one encoder pass.
  */
-import { buildSms, type ConcatMethod, type SmsEncoding } from '../sms/index.js';
+import { buildSms, measureSms, type ConcatMethod, type SmsEncoding } from '../sms/index.js';
 import { limitsFor } from '../sms/segment.js';
 
 export interface BudgetOptions {
@@ -14,9 +14,6 @@ export interface BudgetOptions {
 
 export const DEFAULT_BUDGET: Readonly<BudgetOptions> = { maxSegments: 3, concat: 'udh8', transliterate: true };
 
-// Enough parts to measure any text the renderer builds without the encoder cutting it.
-const MEASURE_SEGMENTS = 255;
-
 export class SmsBudget {
   constructor(readonly options: BudgetOptions = DEFAULT_BUDGET) {}
 
@@ -26,12 +23,12 @@ export class SmsBudget {
 
   /** Encoding the relay would choose for `text`. */
   encoding(text: string): SmsEncoding {
-    return this.build(text, MEASURE_SEGMENTS).encoding;
+    return measureSms(text, this.options.transliterate).encoding;
   }
 
   /** Septets or UTF-16 units of `text` after transliteration. */
   units(text: string): number {
-    return this.build(text, MEASURE_SEGMENTS).units;
+    return measureSms(text, this.options.transliterate).units;
   }
 
   /** Whether `text` goes out whole within maxSegments. */

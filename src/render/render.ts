@@ -90,7 +90,7 @@ export function renderSms(
       const { name } = choice.recogniser;
       const template = resolved.templates[name] ?? resolved.templates['*'] ?? choice.recogniser.template ?? DEFAULT_FAMILY_TEMPLATE;
       const compact = choice.recogniser.compact ?? false;
-      const text = preferGsm(composeAlert(fields, template, baseValues(mail, fields), budget, { compact }));
+      const text = preferGsm(composeAlert(fields, template, baseValues(mail, fields), budget, { compact }), budget);
       if (text !== '') return { text, recogniser: name, confidence: choice.confidence, fields, template };
     }
   }
@@ -104,7 +104,7 @@ export function renderSms(
       values.set('text', condenseBody(mail, { urls: resolved.urls, budget, head }));
     }
   }
-  return { text: preferGsm(fillTemplate(tokens, values)), template: resolved.template };
+  return { text: preferGsm(fillTemplate(tokens, values), budget), template: resolved.template };
 }
 
 /**

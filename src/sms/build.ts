@@ -20,6 +20,15 @@ function chooseEncoding(text: string, translit: boolean): { text: string; encodi
   return { text: transliterateForUcs2(text), encoding: 'ucs2' };
 }
 
+/**
+ * The encoding `buildSms` would choose for `text` and its length in that encoding's units, without
+ * cutting or encoding anything: for callers that only measure (the renderer's budget).
+ */
+export function measureSms(text: string, translit = true): { encoding: SmsEncoding; units: number } {
+  const chosen = chooseEncoding(text, translit);
+  return { encoding: chosen.encoding, units: unitsOf(chosen.text, chosen.encoding, Number.POSITIVE_INFINITY) };
+}
+
 /** A GSM message must not turn UCS-2 because of its marker; fall back to a plain one. */
 function resolveMarker(encoding: SmsEncoding, marker: string | undefined): string {
   if (marker === undefined) return DEFAULT_MARKER[encoding];

@@ -70,6 +70,13 @@ describe('rendering: what the reader sees', () => {
     expect(text).toBe('DOWN Checkout API: Request failed with status code 503');
   });
 
+  it('keeps emoji when dropping them would not make the text GSM-7 under sms.transliterate: false', () => {
+    const m = mail({ subject: '🔴 Down', text: 'db-1 said “disk full”' });
+    // Without transliteration the curly quotes need UCS-2 anyway, so the emoji costs nothing.
+    expect(renderSmsText(m, { template: '{subject}: {text}', transliterate: false })).toBe('🔴 Down: db-1 said “disk full”');
+    expect(renderSmsText(m, { template: '{subject}: {text}' })).toBe('Down: db-1 said “disk full”');
+  });
+
   it('keeps a long single-line body of an unknown mail (regression: it was taken for boilerplate)', () => {
     const text = Array.from({ length: 80 }, (_, i) => `line${i} ok`).join(' ');
     expect(renderSmsText(mail({ subject: 'report', text }))).toBe(`report: ${text}`);
