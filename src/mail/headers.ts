@@ -54,17 +54,7 @@ export interface RawHead {
  * too many parts) still has a subject and sender worth an SMS.
  */
 export function scanRawHead(raw: Buffer, maxHeadBytes: number): RawHead {
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  let headEnd = raw.length;
-  let bodyStart = raw.length;
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) {
-    headEnd = crlf;
-    bodyStart = crlf + 4;
-  } else if (lf >= 0) {
-    headEnd = lf;
-    bodyStart = lf + 2;
-  }
+  const { headEnd, bodyStart } = headBounds(raw);
   const head = raw.subarray(0, Math.min(headEnd, maxHeadBytes)).toString('utf8');
   const lines: HeaderLine[] = [];
   for (const physical of head.split(/\r?\n/)) {
@@ -78,4 +68,17 @@ export function scanRawHead(raw: Buffer, maxHeadBytes: number): RawHead {
     if (match?.[1] !== undefined) lines.push({ key: match[1].toLowerCase(), line: physical });
   }
   return { lines, body: raw.subarray(bodyStart) };
+}
+
+/**
+ * Where the top-level header block of `raw` ends and its body starts: the first blank line (CRLF
+ * or bare LF), looked for within `searchBytes`; without one, the whole of it is head.
+ */
+export function headBounds(raw: Buffer, searchBytes = raw.length): { headEnd: number; bodyStart: number } {
+  const head = searchBytes < raw.length ? raw.subarray(0, searchBytes) : raw;
+  const crlf = head.indexOf('\r\n\r\n');
+  const lf = head.indexOf('\n\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headEnd: crlf, bodyStart: crlf + 4 };
+  if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
+  return { headEnd: head.length, bodyStart: raw.length };
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
 import { MessageError, QueueError } from '../errors.js';
+import { headBounds } from '../mail/headers.js';
 import { parseMail } from '../mail/parse.js';
 import type { Metrics } from '../observability/metrics.js';
 import { smsJobId, type SmsJobData } from '../queue/job.js';
@@ -115,7 +116,6 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
 }
 
 function headerBlock(raw: Buffer): string {
-  const head = raw.subarray(0, MAX_STORED_HEADERS * 2).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  return (end === -1 ? head : head.slice(0, end)).slice(0, MAX_STORED_HEADERS);
+  const { headEnd } = headBounds(raw, MAX_STORED_HEADERS);
+  return raw.toString('latin1', 0, Math.min(headEnd, MAX_STORED_HEADERS));
 }
