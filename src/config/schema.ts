@@ -3,6 +3,7 @@ import { httpCarrierSchema } from '../carriers/http/schema.js';
 import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
 import { carrierDeliveryOptions } from './carrier-delivery.js';
 import { duration, positiveDuration } from './duration.js';
+import { SENT_JOBS_KEPT_MS } from '../queue/retention.js';
 
 /**
  * The whole configuration contract in one schema. Every option has a default so that
@@ -167,7 +168,7 @@ export const configSchema = z.strictObject({
      * An identical SMS to the same number within this window is suppressed. At most 24 h: the
      * sender's retry of the same message is recognised by its queue job, which is kept that long.
      */
-    dedupWindow: duration.pipe(z.number().max(86_400_000, 'at most 24h (how long sent jobs are kept to recognise a resend)')).default(300_000),
+    dedupWindow: duration.pipe(z.number().max(SENT_JOBS_KEPT_MS, 'at most 24h (how long sent jobs are kept to recognise a resend)')).default(300_000),
     /** More than burstLimit SMS to one number within burstWindow are held and sent as one summary. 0 = off. */
     burstWindow: duration.default(60_000),
     burstLimit: z.number().int().min(0).default(3),

@@ -3,16 +3,16 @@ import type { Redis } from 'ioredis';
 import { failFastRedis, whenReady } from '../redis-connections.js';
 import { QueueError } from '../errors.js';
 import type { SmsJobData } from './job.js';
+import { SENT_JOBS_KEPT_MS } from './retention.js';
 
 export const SMS_QUEUE_NAME = 'sms';
+
 
 export interface SmsQueueOptions {
   redisUrl: string;
   prefix: string;
   /** How long to wait for Redis before answering the SMTP client 451. */
   timeoutMs?: number;
-  /** How long completed jobs are kept: a resend with the same Message-ID within it sends nothing. */
-  keepCompletedMs?: number;
   /** Tries per message before it fails for good (the validity period usually ends it first). */
   attempts?: number;
 }
@@ -30,7 +30,7 @@ export class SmsQueue {
 
   constructor(options: SmsQueueOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
-    this.keepCompletedSeconds = Math.ceil((options.keepCompletedMs ?? 86_400_000) / 1000);
+    this.keepCompletedSeconds = Math.ceil(SENT_JOBS_KEPT_MS / 1000);
     this.attempts = options.attempts ?? 50;
     // Writes coalesced per event-loop turn: the adds of every session that finished its DATA in
     // the same turn share one write (bench: relay-split ~1,700 → ~2,000-2,250 SMS/s, 50 sessions).
