@@ -166,6 +166,7 @@ export class SmtpListener {
     }
     if (bytes > this.options.maxMessageBytes) {
       this.metrics?.smtpTransactions.inc({ result: 'too_big' });
+      this.log.warn({ event: 'smtp.message_refused', code: 'TOO_BIG', client: session.remoteAddress, bytes, limit: this.options.maxMessageBytes }, 'message over smtp.maxMessageBytes');
       throw replies.tooBig(this.options.maxMessageBytes);
     }
     const recipients = [...(this.numbers.get(session)?.values() ?? [])];
