@@ -43,8 +43,8 @@ const SCRIPTS = {
    * A submission, for every SMS the relay sends: KEYS[1] recipient hash, KEYS[2] deadline set,
    * KEYS[3..] the carrier-id index key of each part; ARGV[1] keep seconds, ARGV[2] job id, ARGV[3]
    * deadline (epoch ms, '' for none), ARGV[4] the recipient fields as JSON. Indexes each part as
-   * `<job id>|<part>`, sets state=submitted unless a receipt that raced ahead made it final, and
-   * adds the deadline. One command, where a MULTI took eight.
+   * `<job id>|<part>`, sets state=submitted and adds the deadline, unless a receipt that raced
+   * ahead made it final already. One command, where a MULTI took eight.
    */
   s2sRecordSubmitted: {
     lua: `local keep = tonumber(ARGV[1])
@@ -58,7 +58,8 @@ end
 redis.call('HSET', KEYS[1], unpack(flat))
 redis.call('EXPIRE', KEYS[1], keep)
 local f = redis.call('HGET', KEYS[1], 'finalState')
-if (not f) or f == '' then redis.call('HSET', KEYS[1], 'state', 'submitted') end
+if f and f ~= '' then return 1 end -- a receipt raced ahead: final already, nothing to wait for
+redis.call('HSET', KEYS[1], 'state', 'submitted')
 if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], tonumber(ARGV[3]), jobId) end
 return 1`,
   },

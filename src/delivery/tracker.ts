@@ -90,8 +90,8 @@ export class DeliveryTracker {
   }
 
   /** A failure decided outside a receipt: a permanent submit error, or the validity deadline. */
-  async finalizeFailure(jobId: string, outcome: 'failed' | 'expired', details: FinalDetails): Promise<void> {
-    const record = await this.store.getRecipient(jobId);
+  async finalizeFailure(jobId: string, outcome: 'failed' | 'expired', details: FinalDetails, known?: RecipientStatus): Promise<void> {
+    const record = known ?? (await this.store.getRecipient(jobId));
     if (!record) return;
     await this.finish(record, outcome, details);
   }

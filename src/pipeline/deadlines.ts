@@ -55,11 +55,13 @@ export class DeadlinePoller {
       return;
     }
     const pending = record.parts.filter((p) => p.state !== 'delivered').length;
+    // finalize() takes the deadline out when it makes the outcome final; if something else got
+    // there first, the entry is released here.
     await this.tracker.finalizeFailure(jobId, 'expired', {
       code: 'EXPIRED',
       dsnStatus: '4.4.7',
       reason: `no final delivery report within the validity period (${pending} of ${record.parts.length} part(s) unconfirmed)`,
-    });
+    }, record);
     await this.status.releaseDeadline(jobId);
   }
 }
