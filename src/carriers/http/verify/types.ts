@@ -21,10 +21,8 @@ export interface VerifyContext {
   now: number;
 }
 
-export function headerValue(headers: WebhookRequest['headers'], name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
+/** A request header's first value (names are lower case in Node). */
+export { header as headerValue } from '../../../delivery/classify-http.js';
 
 /** Constant-time comparison of two strings (false on any length difference). */
 export function safeEqual(a: string, b: string): boolean {
