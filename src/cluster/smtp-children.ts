@@ -4,15 +4,16 @@
  * /metrics, and stops them first on shutdown so no mail is taken while dispatch winds down.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
+import { usableCores } from './cpu-quota.js';
 import { isChildMessage, type ChildMessage, type ChildMetrics } from './messages.js';
 
 /**
  * `smtp.processes` as a count: 'auto' leaves one core to dispatch (and, on one core, forks none);
- * with `--role smtp` there is no dispatch here, so one per core.
+ * with `--role smtp` there is no dispatch here, so one per core. Cores are counted within a
+ * container's CPU quota.
  */
-export function smtpProcessCount(setting: number | 'auto', cores = availableParallelism(), dispatchHere = true): number {
+export function smtpProcessCount(setting: number | 'auto', cores = usableCores(), dispatchHere = true): number {
   if (setting !== 'auto') return setting;
   return dispatchHere ? Math.max(0, cores - 1) : cores;
 }
