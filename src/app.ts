@@ -93,7 +93,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     const transport = dsnTransport(config);
     stops.push(async () => transport.close());
     const notifier = new BounceNotifier(status, redis, followups.scheduleDsn, transport, log.child({ component: 'bounce' }), {
-      reportingMta: config.smtp.hostname, from: config.bounces.from, aggregateMs: config.bounces.aggregate, validityMs: config.delivery.validity,
+      reportingMta: config.smtp.hostname, from: config.bounces.from, aggregateMs: config.bounces.aggregate, validityMs: config.delivery.validity, metrics,
     }, config.redis.prefix);
     const tracker = new DeliveryTracker(status, (event) => notifier.onFinal(event), log.child({ component: 'delivery' }), {
       receiptIdFormat: (name) => config.carriers[name]?.receiptIdFormat ?? 'auto',
@@ -101,6 +101,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       holdUnmatchedMs: config.delivery.unmatchedReceiptHold,
       retryEveryMs: 500,
       receiptErrors: config.delivery.receiptErrors,
+      metrics,
     });
     // Held receipts are retried by any process that takes receipts: the worker role (SMPP) or one
     // serving webhooks. An SMTP child process takes none.

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { RecipientStatus } from '../delivery/status-types.js';
 import type { FinalEvent } from '../delivery/tracker.js';
 import { buildDsn, decodeXtext, type DsnKind, type DsnRecipient } from './dsn-message.js';
@@ -28,6 +29,7 @@ export interface NotifierOptions {
   /** Failures of one transaction within this window go out as one DSN. */
   aggregateMs: number;
   validityMs: number;
+  metrics?: Pick<Metrics, 'dsns'>;
 }
 
 /**
@@ -114,7 +116,14 @@ export class BounceNotifier {
       recipients,
       returned: tx.ret === 'FULL' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
     });
-    const where = await this.transport.send(tx.sender, message, task.id);
+    let where: string;
+    try {
+      where = await this.transport.send(tx.sender, message, task.id);
+    } catch (err) {
+      this.options.metrics?.dsns.inc({ kind, result: 'error' });
+      throw err;
+    }
+    this.options.metrics?.dsns.inc({ kind, result: 'sent' });
     await Promise.all(records.map((r) => this.store.markDsn(r.jobId, kind)));
     this.log.info({ event: 'dsn.sent', txId, kind, to: tx.sender, recipients: recipients.map((r) => r.number), where }, 'delivery status notification sent');
   }

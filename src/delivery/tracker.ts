@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CarrierReceipt } from '../carriers/carrier.js';
 import { receiptIdCandidates, type ReceiptIdFormat } from './carrier-ids.js';
 import { classifyReceipt, type ReceiptErrOverrides } from './classify-receipt.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { StatusStore } from './status-store.js';
 import type { RecipientStatus } from './status-types.js';
 
@@ -36,6 +37,7 @@ export interface TrackerOptions {
   receiptErrors: ReceiptErrOverrides;
   /** How long a final outcome's follow-up (DSN scheduling) may stay unconfirmed before it is retried (default 1 min). */
   followUpMs?: number;
+  metrics?: Pick<Metrics, 'receipts' | 'smsOutcomes'>;
 }
 
 /** A held receipt as stored in Redis: the receipt and when to stop trying. */
@@ -70,10 +72,12 @@ export class DeliveryTracker {
     try {
       matched = await this.apply(receipt);
     } catch (err) {
+      this.count(receipt, 'error');
       this.log.error({ event: 'receipt.error', carrier: receipt.carrier, err: (err as Error).message }, 'could not record a receipt; the carrier will send it again');
       throw err;
     }
     if (!matched) {
+      this.count(receipt, 'held');
       const entry: HeldReceipt = { receipt, until: Date.now() + this.options.holdUnmatchedMs };
       // Stored before the carrier gets its acknowledgement; if this fails the carrier resends.
       await this.store.holdReceipt(JSON.stringify(entry), Date.now() + this.options.retryEveryMs);
@@ -109,6 +113,7 @@ export class DeliveryTracker {
     const record = await this.store.recordPartReceipt(found.jobId, found.part, {
       state, stat: receipt.stat, ...(receipt.err !== undefined ? { err: receipt.err } : {}), reason: verdict.reason, at: receipt.receivedAt,
     });
+    this.count(receipt, verdict.recognised ? 'matched' : 'unknown_stat');
     this.log.info({ event: 'receipt.matched', jobId: found.jobId, part: found.part, carrier: receipt.carrier, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
     if (!verdict.recognised) {
       this.log.warn({ event: 'receipt.unknown_stat', carrier: receipt.carrier, stat: receipt.stat, err: receipt.err, jobId: found.jobId }, 'receipt with an unknown stat word: not treated as final');
@@ -126,6 +131,7 @@ export class DeliveryTracker {
   private async finish(record: RecipientStatus, outcome: FinalOutcome, details: FinalDetails): Promise<void> {
     const won = await this.store.finalize(record.jobId, outcome, details, this.options.followUpMs);
     if (!won) return;
+    this.options.metrics?.smsOutcomes.inc({ outcome });
     this.log.info({ event: `sms.${outcome}`, jobId: record.jobId, txId: record.txId, code: details.code, status: details.dsnStatus }, `message ${outcome}`);
     const event: FinalEvent = { jobId: record.jobId, txId: record.txId, outcome, ...details, notify: record.notify ?? [] };
     await this.followUp(event);
@@ -170,6 +176,7 @@ export class DeliveryTracker {
         if (!(await this.apply(entry.receipt)) && Date.now() < entry.until) continue; // the lease brings it back
         if (Date.now() >= entry.until) {
           const r = entry.receipt;
+          this.count(r, 'unmatched');
           this.log.error({ event: 'receipt.unmatched', carrier: r.carrier, carrierMessageId: r.carrierMessageId, stat: r.stat, err: r.err }, 'receipt matches no submitted message (check receiptIdFormat)');
         }
         await this.store.releaseHeldReceipt(raw);
@@ -179,6 +186,10 @@ export class DeliveryTracker {
     } finally {
       this.polling = false;
     }
+  }
+
+  private count(receipt: CarrierReceipt, result: 'matched' | 'held' | 'unmatched' | 'unknown_stat' | 'error'): void {
+    this.options.metrics?.receipts.inc({ carrier: receipt.carrier, result });
   }
 }
 

@@ -13,6 +13,12 @@ export function createMetrics() {
     smsTruncated: new Counter({ name: 'smtp2sms_sms_truncated_total', help: 'Messages cut to sms.maxSegments', registers: [registry] }),
     smsFailures: new Counter({ name: 'smtp2sms_sms_failures_total', help: 'Failed submission attempts', labelNames: ['carrier', 'code', 'permanent'] as const, registers: [registry] }),
     smsFinalFailures: new Counter({ name: 'smtp2sms_sms_final_failures_total', help: 'Messages given up on', labelNames: ['code'] as const, registers: [registry] }),
+    smsOutcomes: new Counter({ name: 'smtp2sms_sms_outcomes_total', help: 'Final outcomes per recipient (delivered, failed, expired), counted once each', labelNames: ['outcome'] as const, registers: [registry] }),
+    receipts: new Counter({
+      name: 'smtp2sms_receipts_total', help: 'Delivery receipts: matched to a message, held while its submission is not recorded yet, unmatched (given up on), unknown stat word, error (not stored; the carrier resends)',
+      labelNames: ['carrier', 'result'] as const, registers: [registry],
+    }),
+    dsns: new Counter({ name: 'smtp2sms_dsn_total', help: 'Delivery status notifications (bounces, delay notices, success reports) handed to the outgoing mail transport, or not', labelNames: ['kind', 'result'] as const, registers: [registry] }),
     submitLatency: new Histogram({
       name: 'smtp2sms_submit_seconds', help: 'Time from SMTP acceptance to carrier acceptance', labelNames: ['carrier'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [registry],

@@ -38,6 +38,16 @@ async function send(sender: string, rcpts: string[], body = 'disk full on db-01'
   return reply.text.split(' ').pop()!;
 }
 
+async function counters() {
+  const text = await (await fetch(`http://127.0.0.1:${relay.app.httpPort}/metrics`)).text();
+  const value = (series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? 0);
+  return {
+    failedOutcomes: value('smtp2sms_sms_outcomes_total{outcome="failed"}'),
+    failedDsns: value('smtp2sms_dsn_total{kind="failed",result="sent"}'),
+    matchedReceipts: value('smtp2sms_receipts_total{carrier="primary",result="matched"}'),
+  };
+}
+
 const forSubject = (subjectPart: string) => (m: SunkMail) => m.raw.includes(subjectPart);
 
 describe('bounces (RFC 3464 DSNs) for failures after 250', () => {
@@ -111,9 +121,14 @@ describe('bounces (RFC 3464 DSNs) for failures after 250', () => {
     expect(sink.mails.filter((m) => m.to.length === 0 || m.to.includes(''))).toHaveLength(0);
   });
 
-  it('the status API shows the final state, the receipt and the DSN', async () => {
+  it('the status API shows the final state, the receipt and the DSN; /metrics counts each once', async () => {
+    const before = await counters();
     const id = await send('api@example.com', ['<+15555550005@sms.localhost>']);
     await sink.waitFor((m) => m.to.includes('api@example.com'));
+    const after = await counters();
+    expect(after.failedOutcomes - before.failedOutcomes).toBe(1);
+    expect(after.failedDsns - before.failedDsns).toBe(1);
+    expect(after.matchedReceipts - before.matchedReceipts).toBe(1);
     const body = (await (await fetch(`http://127.0.0.1:${relay.app.httpPort}/api/messages/${id}`)).json()) as {
       recipients: { state: string; parts: { stat?: string; err?: string; id: string }[]; dsn: Record<string, number>; diagnostic?: string }[];
     };

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StatusStore } from '../../src/delivery/status-store.js';
 import { DeliveryTracker, type FinalEvent } from '../../src/delivery/tracker.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { REDIS_URL, uniquePrefix } from '../helpers/relay.js';
 
 const redis = new Redis(REDIS_URL);
@@ -13,10 +14,16 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function tracker(finals: FinalEvent[], holdMs = 10_000) {
+function tracker(finals: FinalEvent[], holdMs = 10_000, metrics?: Metrics) {
   return new DeliveryTracker(new StatusStore(redis, prefix), async (e) => void finals.push(e), silentLogger(), {
     receiptIdFormat: () => 'auto', diagnosticType: () => 'smpp', holdUnmatchedMs: holdMs, retryEveryMs: 50, receiptErrors: {},
+    ...(metrics ? { metrics } : {}),
   });
+}
+
+async function counted(metrics: Metrics, name: string): Promise<string[]> {
+  const text = await metrics.registry.getSingleMetricAsString(name);
+  return text.split('\n').filter((line) => !line.startsWith('#') && line !== '');
 }
 
 describe('receipts that arrive before their submission is recorded', () => {
@@ -30,18 +37,22 @@ describe('receipts that arrive before their submission is recorded', () => {
     await store.recordSubmitted('tx1-1', { route: '*', carrier: 'c1', partIds: ['abc123'], attempts: 1, expectedParts: 1 });
     // A new relay process picks the held receipt up.
     const finals: FinalEvent[] = [];
-    const second = tracker(finals);
+    const metrics = createMetrics();
+    const second = tracker(finals, 10_000, metrics);
     second.start();
     for (let i = 0; i < 60 && finals.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     second.stop();
     expect(finals).toEqual([expect.objectContaining({ jobId: 'tx1-1', outcome: 'delivered' })]);
     expect((await store.getRecipient('tx1-1'))!.parts[0]).toMatchObject({ stat: 'DELIVRD', state: 'delivered' });
     expect(await redis.zcard(`${prefix}:receipts:held`)).toBe(0);
+    expect(await counted(metrics, 'smtp2sms_receipts_total')).toEqual(['smtp2sms_receipts_total{carrier="c1",result="matched"} 1']);
+    expect(await counted(metrics, 'smtp2sms_sms_outcomes_total')).toEqual(['smtp2sms_sms_outcomes_total{outcome="delivered"} 1']);
   });
 
   it('are dropped with an error log once the hold is over', async () => {
     const finals: FinalEvent[] = [];
-    const t = tracker(finals, 100);
+    const metrics = createMetrics();
+    const t = tracker(finals, 100, metrics);
     t.start();
     await t.handleReceipt({ carrier: 'c1', carrierMessageId: 'nomatch', stat: 'DELIVRD', raw: '', receivedAt: Date.now() });
     expect(await redis.zcard(`${prefix}:receipts:held`)).toBe(1);
@@ -49,6 +60,10 @@ describe('receipts that arrive before their submission is recorded', () => {
     t.stop();
     expect(await redis.zcard(`${prefix}:receipts:held`)).toBe(0);
     expect(finals).toHaveLength(0);
+    expect(await counted(metrics, 'smtp2sms_receipts_total')).toEqual([
+      'smtp2sms_receipts_total{carrier="c1",result="held"} 1',
+      'smtp2sms_receipts_total{carrier="c1",result="unmatched"} 1',
+    ]);
   });
 });
 
