@@ -1,3 +1,4 @@
+import { statOfMessageState } from '../../src/delivery/receipt-stats.js';
 import { describe, expect, it } from 'vitest';
 import {
   decodeReceiptBody,
@@ -93,5 +94,14 @@ describe('receipt bodies', () => {
   it('describes binary bodies as hex', () => {
     expect(describeBody(Buffer.from('stat:DELIVRD'))).toBe('stat:DELIVRD');
     expect(describeBody(Buffer.from([0x00, 0xff, 0x41]))).toBe('hex:00ff41');
+  });
+});
+
+describe('message_state TLV values (SMPP 3.4 §5.2.28)', () => {
+  it.each([
+    [1, 'ENROUTE'], [2, 'DELIVRD'], [3, 'EXPIRED'], [4, 'DELETED'], [5, 'UNDELIV'], [6, 'ACCEPTD'], [7, 'UNKNOWN'], [8, 'REJECTD'],
+    [0, undefined], [9, undefined], [1.5, undefined], [-1, undefined],
+  ])('%s is %s', (state, stat) => {
+    expect(statOfMessageState(state)).toBe(stat);
   });
 });

@@ -3,12 +3,11 @@
  * error are, which status words mean which receipt stat. Pure. `raw` is a short summary of the
  * fields read, never the payload: providers echo the message text in theirs.
  */
+import { isReceiptStat } from '../../delivery/receipt-stats.js';
 import { parseReceipt } from '../smpp/receipt-parser.js';
 import type { CarrierReceipt } from '../carrier.js';
 import { getAll, getText, isRecord } from './json-path.js';
 import type { WebhookSpec } from './spec.js';
-
-const KNOWN_STATS = new Set(['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'ACCEPTD', 'ENROUTE', 'DELETED', 'UNKNOWN']);
 
 export interface ReceiptParse {
   receipts: CarrierReceipt[];
@@ -39,7 +38,7 @@ export function parseReceipts(spec: WebhookSpec, doc: unknown, carrier: string, 
     const summary = [`${spec.status}=${word}`];
     if (spec.receiptText !== undefined) {
       const refined = refine(getText(item, spec.receiptText));
-      if (refined.stat && KNOWN_STATS.has(refined.stat) && stat !== undefined) stat = refined.stat;
+      if (refined.stat && isReceiptStat(refined.stat) && stat !== undefined) stat = refined.stat;
       if (refined.err) err = refined.err;
     }
     if (stat === undefined) {

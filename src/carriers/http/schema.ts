@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { carrierDeliveryOptions } from '../../config/carrier-delivery.js';
 import { positiveDuration } from '../../config/duration.js';
+import { RECEIPT_STATS } from '../../delivery/receipt-stats.js';
 import { CREDENTIAL_KEYS, PRESET_KEYS, PRESET_NAMES, type CredentialKey } from './presets/meta.js';
 import { ResolveError } from './resolve-error.js';
 import { resolveHttpSpec } from './resolve.js';
 
-const STATS = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'ACCEPTD', 'ENROUTE', 'DELETED', 'UNKNOWN'] as const;
 const texts = z.union([z.string(), z.number()]).transform(String);
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]);
 
@@ -74,7 +74,7 @@ const webhookSchema = z.strictObject({
   status: z.string().min(1).optional(),
   err: z.string().min(1).optional(),
   receiptText: z.string().min(1).optional(),
-  statuses: z.record(z.string(), z.enum(STATS)).optional(),
+  statuses: z.record(z.string(), z.enum(RECEIPT_STATS)).optional(),
   filter: z.strictObject({ field: z.string().min(1), equals: oneOrMany(z.string()) }).optional(),
 });
 

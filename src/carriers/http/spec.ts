@@ -3,6 +3,7 @@
  * is a function from its few keys to one of these; the operator's YAML overrides any part of it.
  */
 import type { HttpErrorRule } from '../../delivery/rules/http-status.js';
+import type { ReceiptStat } from '../../delivery/receipt-stats.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -48,7 +49,6 @@ export interface HttpResponseSpec {
   errors: HttpErrorRule[];
 }
 
-export type ReceiptStat = 'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD' | 'ACCEPTD' | 'ENROUTE' | 'DELETED' | 'UNKNOWN';
 
 export type VerifyType = 'twilio' | 'plivo' | 'telnyx' | 'vonage' | 'messagebird' | 'token';
 

@@ -7,6 +7,7 @@
  *
  * Pure: no I/O, so it is tested as a table.
  */
+import { statOfMessageState } from '../../delivery/receipt-stats.js';
 
 export interface ReceiptFields {
   /** receipted_message_id TLV, already stripped of padding. */
@@ -26,18 +27,6 @@ export interface ParsedReceipt {
   doneDate?: string;
 }
 
-/** message_state values mapped to the stat words receipts use for them. */
-const MESSAGE_STATES: Record<number, string> = {
-  1: 'ENROUTE',
-  2: 'DELIVRD',
-  3: 'EXPIRED',
-  4: 'DELETED',
-  5: 'UNDELIV',
-  6: 'ACCEPTD',
-  7: 'UNKNOWN',
-  8: 'REJECTD',
-};
-
 // A key starts the text or follows a separator, so "sub:" inside "xsub:" is not a key.
 const KEY = /(?<=^|[\s,;])(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text)\s*:/gi;
 
@@ -45,7 +34,7 @@ const KEY = /(?<=^|[\s,;])(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|t
 export function parseReceipt(fields: ReceiptFields): ParsedReceipt | null {
   const text = parseReceiptText(fields.text);
   const id = clean(fields.receiptedMessageId) ?? text.id;
-  const state = fields.messageState !== undefined ? MESSAGE_STATES[fields.messageState] : undefined;
+  const state = fields.messageState !== undefined ? statOfMessageState(fields.messageState) : undefined;
   const stat = state ?? text.stat?.toUpperCase();
   if (!id || !stat) return null;
   const receipt: ParsedReceipt = { id, stat };
