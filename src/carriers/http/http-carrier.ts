@@ -5,7 +5,8 @@
 import type { Logger } from 'pino';
 import { HttpReplyClassifier, classifyHttpTimeout, classifyHttpUnavailable, classifyTooManySegments } from '../../delivery/classify-http.js';
 import type { Classification } from '../../delivery/outcome.js';
-import { CarrierError } from '../../errors.js';
+import type { CarrierError } from '../../errors.js';
+import { classifiedError } from '../classified-error.js';
 import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
 import { withoutMessageText } from './redact-echo.js';
 import { isSuccess, messageIds, readReply } from './reply.js';
@@ -74,7 +75,7 @@ export class HttpCarrier implements Carrier {
       return { carrier: this.name, partIds: [...sms.acceptedPartIds] };
     }
     const transport = this.transport;
-    if (!transport || this.stopped) throw this.error(classifyHttpUnavailable('carrier is not started'));
+    if (!transport || this.stopped) throw classifiedError(this.name, 'http', classifyHttpUnavailable('carrier is not started'));
     const parts = sms.sms.parts;
     const max = this.options.maxSegments;
     if (max !== undefined && parts > max) throw this.fail(sms, classifyTooManySegments(parts, max));
@@ -123,17 +124,6 @@ export class HttpCarrier implements Carrier {
   private fail(sms: OutboundSms, provider: Classification, context: Record<string, unknown> = {}): CarrierError {
     const classification = { ...provider, reason: withoutMessageText(provider.reason, sms.sms.text) };
     this.log.warn({ id: sms.id, ...context, code: classification.code, outcome: classification.outcome, subject: classification.subject, retryAfterMs: classification.retryAfterMs, reason: classification.reason }, 'submit failed');
-    return this.error(classification);
-  }
-
-  private error(classification: Classification): CarrierError {
-    const details: CarrierError['details'] = {
-      carrier: this.name,
-      dsnStatus: classification.dsnStatus,
-      subject: classification.subject,
-      diagnostic: `http; ${classification.reason}`,
-    };
-    if (classification.retryAfterMs !== undefined) details.retryAfterMs = classification.retryAfterMs;
-    return new CarrierError(classification.code, `${this.name}: ${classification.reason}`, classification.outcome === 'permanent', details);
+    return classifiedError(this.name, 'http', classification);
   }
 }

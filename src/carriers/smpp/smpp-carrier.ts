@@ -5,7 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { SmppStatusClassifier } from '../../delivery/classify-smpp.js';
-import { CarrierError } from '../../errors.js';
+import type { CarrierError } from '../../errors.js';
+import { classifiedError } from '../classified-error.js';
 import type { ConcatMethod } from '../../sms/index.js';
 import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
 import { DeliverHandler } from './deliver-handler.js';
@@ -135,15 +136,10 @@ export class SmppCarrier implements Carrier {
 
   private error(outcome: Extract<PartOutcome, { ok: false }>, acceptedPartIds: string[], reason?: string): CarrierError {
     const { classification, commandStatus } = outcome;
-    const details: CarrierError['details'] = { carrier: this.name };
-    if (commandStatus !== undefined) details.commandStatus = commandStatus;
-    if (classification.retryAfterMs !== undefined) details.retryAfterMs = classification.retryAfterMs;
-    if (acceptedPartIds.length > 0) details.acceptedPartIds = [...acceptedPartIds];
-    details.dsnStatus = classification.dsnStatus;
-    details.subject = classification.subject;
-    details.diagnostic = `smpp; ${classification.reason}`;
-    const message = `${this.name}: ${reason ?? classification.reason}`;
-    return new CarrierError(classification.code, message, classification.outcome === 'permanent', details);
+    return classifiedError(this.name, 'smpp', classification, {
+      ...(commandStatus !== undefined ? { commandStatus } : {}),
+      ...(acceptedPartIds.length > 0 ? { acceptedPartIds: [...acceptedPartIds] } : {}),
+    }, reason);
   }
 }
 
