@@ -31,7 +31,7 @@ const smtpSchema = z.strictObject({
   auth: z.strictObject({
     required: z.boolean().default(false),
     users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
-  }).default({ required: false, users: [] }),
+  }).prefault({}),
   tls: z.strictObject({
     key: z.string().optional(),
     cert: z.string().optional(),
@@ -61,7 +61,7 @@ const smppCarrierSchema = z.strictObject({
   window: z.number().int().min(1).max(1000).default(10),
   responseTimeout: positiveDuration.default(10_000),
   enquireLinkInterval: positiveDuration.default(30_000),
-  reconnect: z.strictObject({ initial: positiveDuration.default(1_000), max: positiveDuration.default(60_000) }).default({ initial: 1_000, max: 60_000 }),
+  reconnect: z.strictObject({ initial: positiveDuration.default(1_000), max: positiveDuration.default(60_000) }).prefault({}),
   throughputPerSecond: z.number().min(0).default(0),
   gsmDataCoding: z.number().int().min(0).max(255).default(0),
   concat: concat.default('udh8'),
@@ -91,7 +91,7 @@ export const configSchema = z.strictObject({
   redis: z.strictObject({
     url: z.string().default('redis://127.0.0.1:6379'),
     prefix: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/).default('smtp2sms'),
-  }).default({ url: 'redis://127.0.0.1:6379', prefix: 'smtp2sms' }),
+  }).prefault({}),
   sms: z.strictObject({
     defaultRegion: z.string().length(2).toUpperCase().default('US'),
     from: z.string().min(1).max(20).default('ALERTS'),
@@ -108,12 +108,12 @@ export const configSchema = z.strictObject({
     /** Consecutive failures after which a carrier is skipped for `breakerCooldown`. */
     breakerFailures: z.number().int().min(1).default(5),
     breakerCooldown: duration.default(30_000),
-  }).default({ breakerFailures: 5, breakerCooldown: 30_000 }),
+  }).prefault({}),
   queue: z.strictObject({
     concurrency: z.number().int().min(1).max(10_000).default(50),
     attempts: z.number().int().min(1).default(50),
-    backoff: z.strictObject({ initial: duration.default(5_000), max: duration.default(600_000) }).default({ initial: 5_000, max: 600_000 }),
-  }).default({ concurrency: 50, attempts: 50, backoff: { initial: 5_000, max: 600_000 } }),
+    backoff: z.strictObject({ initial: duration.default(5_000), max: duration.default(600_000) }).prefault({}),
+  }).prefault({}),
   delivery: z.strictObject({
     validity: duration.default(3_600_000),
     /** NOTIFY=DELAY: one notice when a message is still undelivered after this long. */
@@ -128,14 +128,14 @@ export const configSchema = z.strictObject({
       subject: z.enum(['number', 'message', 'carrier']).optional(),
       description: z.string().optional(),
     })).default({}),
-  }).default({ validity: 3_600_000, delayNotice: 900_000, receiptGrace: 120_000, unmatchedReceiptHold: 60_000, smppStatus: {}, receiptErrors: {} }),
+  }).prefault({}),
   bounces: z.strictObject({
     from: z.string().default('MAILER-DAEMON@sms.localhost'),
     smtp: z.strictObject({ host: z.string(), port: z.number().int().min(1).max(65535).default(25) }).optional(),
     outbox: z.string().default('var/outbox'),
     /** Failures of one message within this window are reported in one DSN. */
     aggregate: duration.default(30_000),
-  }).default({ from: 'MAILER-DAEMON@sms.localhost', outbox: 'var/outbox', aggregate: 30_000 }),
+  }).prefault({}),
   /** The built-in SMSC simulator, run inside the relay: `npm start` works with no carrier account. */
   simulator: z.strictObject({
     enabled: z.boolean().default(false),
@@ -144,12 +144,12 @@ export const configSchema = z.strictObject({
     systemId: z.string().optional(),
     password: z.string().optional(),
     receiptDelay: duration.default(200),
-  }).default({ enabled: false, host: '127.0.0.1', port: 2775, receiptDelay: 200 }),
+  }).prefault({}),
   http: z.strictObject({
     enabled: z.boolean().default(true),
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8025),
-  }).default({ enabled: true, host: '127.0.0.1', port: 8025 }),
+  }).prefault({}),
   /** How a mail becomes SMS text (src/render): family recognisers, body clean-up, templates. */
   render: z.strictObject({
     /** Use the family recognisers (Alertmanager, Zabbix, Nagios, cron, ...). */
@@ -160,7 +160,7 @@ export const configSchema = z.strictObject({
     urls: z.enum(['keep', 'drop', 'host']).default('drop'),
     /** Layout per recogniser name ("*" for all), e.g. "{status} {title} {target} {value}". */
     templates: z.record(z.string().regex(/^([a-z0-9-]+|\*)$/, 'a recogniser name or *'), z.string().min(1)).default({}),
-  }).default({ recognisers: true, condense: true, urls: 'drop' as const, templates: {} }),
+  }).prefault({}),
   /** Storm control per phone number (src/storm): dedup, burst aggregation, an hourly cap. */
   storm: z.strictObject({
     enabled: z.boolean().default(true),
@@ -178,15 +178,12 @@ export const configSchema = z.strictObject({
     summaryTemplate: z.string().min(1).default('+{count} more alerts: {texts}'),
     /** Text of the end-of-hour report: {count} suppressed, {limit} the cap. */
     capTemplate: z.string().min(1).default('{count} more SMS suppressed (limit {limit}/h)'),
-  }).default({
-    enabled: true, dedupWindow: 300_000, burstWindow: 60_000, burstLimit: 3, hourlyCap: 30,
-    summaryTemplate: '+{count} more alerts: {texts}', capTemplate: '{count} more SMS suppressed (limit {limit}/h)',
-  }),
+  }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Log SMS and mail text. Off by default: message content is the sender's business. */
     content: z.boolean().default(false),
-  }).default({ level: 'info', content: false }),
+  }).prefault({}),
 }).superRefine((config, ctx) => {
   config.routes.forEach((route, i) => {
     route.carriers.forEach((name, j) => {
