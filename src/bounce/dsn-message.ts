@@ -30,6 +30,11 @@ export interface DsnInput {
   originalMessageId?: string;
   originalSubject?: string;
   recipients: DsnRecipient[];
+  /**
+   * Makes the Message-ID: the same DSN sent again (its task retried) then has the same one, and
+   * a receiving MTA or mailbox can recognise the copy. Random when absent.
+   */
+  messageId?: string;
   /** RET=FULL gives the whole message; otherwise its header block. */
   returned: { kind: 'headers'; headers: string } | { kind: 'full'; raw: Buffer };
   date?: Date;
@@ -46,6 +51,12 @@ const SUBJECTS: Record<DsnKind, string> = {
  * machine-readable message/delivery-status part, and the original headers or message.
  * Written by hand: nodemailer composes multipart/mixed and /alternative, not /report.
  */
+/** A task id as a Message-ID's left part (dot-atom text only), or a random one. */
+function messageIdPart(id: string | undefined): string {
+  const safe = id?.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[.]+|[.]+$/g, '').replace(/\.{2,}/g, '.');
+  return safe ? safe : randomBytes(9).toString('hex');
+}
+
 export function buildDsn(input: DsnInput): Buffer {
   const boundary = `----=_smtp2sms_dsn_${randomBytes(12).toString('hex')}`;
   const date = input.date ?? new Date();
@@ -56,7 +67,7 @@ export function buildDsn(input: DsnInput): Buffer {
     `To: <${input.to}>`,
     `Subject: ${encodeWords(subject, 'Q', 52)}`,
     `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
-    `Message-ID: <dsn.${randomBytes(9).toString('hex')}@${host}>`,
+    `Message-ID: <dsn.${messageIdPart(input.messageId)}@${host}>`,
     ...(input.originalMessageId && !input.originalMessageId.startsWith('sha256:')
       ? [`In-Reply-To: <${input.originalMessageId}>`, `References: <${input.originalMessageId}>`]
       : []),

@@ -16,6 +16,10 @@ return redis.call('SMEMBERS', KEYS[2])`;
 
 const DEL_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+/** Tries, and the pause between them, to record a DSN that went out (see markSent). */
+const MARK_ATTEMPTS = 5;
+const MARK_RETRY_MS = 1_000;
+
 export interface DsnTaskData {
   txId: string;
   kind: DsnKind;
@@ -101,8 +105,11 @@ export class BounceNotifier {
     if (jobIds.length === 0) return;
     const tx = await this.store.getTransactionRecord(txId);
     if (!tx || tx.sender === '') return;
-    const records = (await Promise.all(jobIds.map((id) => this.store.getRecipient(id)))).filter((r): r is RecipientStatus => r !== undefined);
-    const recipients = records.filter((r) => !r.dsn[kind]).map((r) => this.describe(r, kind, tx.receivedAt));
+    // Decided at send time, not when the recipient was added: reported already (by this task
+    // before a failed mark, or by another), or a delay notice for what is final by now, drops out.
+    const mine = await this.store.claimDsn(jobIds, kind, task.id);
+    const records = (await Promise.all(mine.map((id) => this.store.getRecipient(id)))).filter((r): r is RecipientStatus => r !== undefined);
+    const recipients = records.map((r) => this.describe(r, kind, tx.receivedAt));
     if (recipients.length === 0) return;
     const message = buildDsn({
       kind,
@@ -114,6 +121,7 @@ export class BounceNotifier {
       originalMessageId: tx.messageId,
       ...(tx.subject ? { originalSubject: tx.subject } : {}),
       recipients,
+      messageId: task.id,
       returned: tx.ret === 'FULL' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
     });
     let where: string;
@@ -124,8 +132,26 @@ export class BounceNotifier {
       throw err;
     }
     this.options.metrics?.dsns.inc({ kind, result: 'sent' });
-    await Promise.all(records.map((r) => this.store.markDsn(r.jobId, kind)));
+    await this.markSent(records.map((r) => r.jobId), kind, task.id);
     this.log.info({ event: 'dsn.sent', txId, kind, to: tx.sender, recipients: recipients.map((r) => r.number), where }, 'delivery status notification sent');
+  }
+
+  /**
+   * The mail is out: a failure to record that would send it again on the task's retry, so the
+   * mark is retried here first. If Redis stays away the retry does send it again, with the same
+   * Message-ID (derived from the task), which lets the receiving side drop the copy.
+   */
+  private async markSent(jobIds: string[], kind: DsnKind, taskId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.markDsn(jobIds, kind);
+        return;
+      } catch (err) {
+        if (attempt >= MARK_ATTEMPTS) throw err;
+        this.log.warn({ event: 'dsn.mark_failed', taskId, attempt, err: (err as Error).message }, 'DSN sent but not recorded yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, MARK_RETRY_MS));
+      }
+    }
   }
 
   private describe(record: RecipientStatus, kind: DsnKind, receivedAt: number): DsnRecipient {

@@ -96,6 +96,34 @@ return due`,
    * KEYS[3..]). One command instead of a MULTI of a dozen: this runs for every accepted mail.
    * "setnx" fields keep what a resend finds already in flight (state, storm reason, finalState).
    */
+  /**
+   * KEYS recipient hashes; ARGV[1] DSN kind, ARGV[2] the DSN task's id. Which recipients this
+   * task may report (1-based positions): not reported in this kind yet, not taken by another task
+   * of the kind, and, for a delay notice, not final by now (the notice was decided earlier, and a
+   * final outcome since makes it false). Taken ones are marked with the task id, so a recipient
+   * that ends up in two tasks (a follow-up retried after a Redis error) is reported by one.
+   */
+  s2sClaimDsn: {
+    lua: `local kind = ARGV[1]
+local task = ARGV[2]
+local mine = {}
+for i, key in ipairs(KEYS) do
+  local owner = redis.call('HGET', key, 'dsnTask:' .. kind)
+  local reported = redis.call('HEXISTS', key, 'dsn:' .. kind) == 1
+  local final = redis.call('HGET', key, 'finalState')
+  local stale = kind == 'delayed' and final and final ~= ''
+  if redis.call('EXISTS', key) == 1 and not reported and not stale and (not owner or owner == task) then
+    redis.call('HSET', key, 'dsnTask:' .. kind, task)
+    mine[#mine + 1] = i
+  end
+end
+return mine`,
+  },
+  /** KEYS recipient hashes; ARGV[1] DSN kind, ARGV[2] when it was sent. All or none: one script. */
+  s2sMarkDsn: {
+    lua: `for _, key in ipairs(KEYS) do redis.call('HSET', key, 'dsn:' .. ARGV[1], ARGV[2]) end
+return #KEYS`,
+  },
   s2sRecordAccepted: {
     lua: `${RECORD_ACCEPTED_FUNCTION}
 return recordAccepted(KEYS, ARGV, {})`,
@@ -107,6 +135,8 @@ export interface StatusScripts {
   s2sFinalize(key: string, deadlines: string, finals: string, state: string, jobId: string, retryAt: string, ...fields: string[]): Promise<number>;
   s2sClaimDue(deadlines: string, now: number, leaseEnd: number, limit: number): Promise<string[]>;
   s2sRecordAccepted(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  s2sClaimDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
+  s2sMarkDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
 }
 
 export function defineStatusScripts(redis: Redis): Redis & StatusScripts {

@@ -166,8 +166,17 @@ export class StatusStore {
     await multi.exec();
   }
 
-  async markDsn(jobId: string, kind: string): Promise<void> {
-    await this.redis.hset(this.rcptKey(jobId), `dsn:${kind}`, String(Date.now()));
+  /** The recipients (of `jobIds`) that DSN task `taskId` is to report; see s2sClaimDsn. */
+  async claimDsn(jobIds: string[], kind: string, taskId: string): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const positions = await this.redis.s2sClaimDsn(jobIds.length, ...jobIds.map((id) => this.rcptKey(id)), kind, taskId);
+    return positions.map((position) => jobIds[position - 1]!);
+  }
+
+  /** The DSN of `kind` went out for every one of `jobIds`. */
+  async markDsn(jobIds: string[], kind: string): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.redis.s2sMarkDsn(jobIds.length, ...jobIds.map((id) => this.rcptKey(id)), kind, String(Date.now()));
   }
 
   async getRecipient(jobId: string): Promise<RecipientStatus | undefined> {

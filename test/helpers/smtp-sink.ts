@@ -13,7 +13,8 @@ export class SmtpSink {
   private readonly server: SMTPServer;
   private waiters: (() => void)[] = [];
 
-  constructor() {
+  /** `onMail` runs as each mail is stored, before the client gets its 250. */
+  constructor(private readonly onMail?: (mail: SunkMail) => void) {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -22,11 +23,13 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          this.mails.push({
+          const mail: SunkMail = {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('utf8'),
-          });
+          };
+          this.mails.push(mail);
+          this.onMail?.(mail);
           for (const w of this.waiters.splice(0)) w();
           callback();
         });

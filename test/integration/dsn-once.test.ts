@@ -1,0 +1,120 @@
+/**
+ * A DSN goes out once per recipient and kind, decided when it is sent: not twice when recording
+ * that it went out fails, not once per task when a recipient is in two, and no delay notice for a
+ * recipient whose outcome became final after the notice was scheduled. Real Redis (through a TCP
+ * proxy the test can cut), real SMTP to a sink standing in for the smarthost.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smtpDsnTransport } from '../../src/bounce/dsn-transport.js';
+import { BounceNotifier, type DsnTaskData } from '../../src/bounce/notifier.js';
+import { StatusStore } from '../../src/delivery/status-store.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { failFastRedis, whenReady } from '../../src/redis-connections.js';
+import { REDIS_URL, uniquePrefix } from '../helpers/relay.js';
+import { SmtpSink, parseDsn } from '../helpers/smtp-sink.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+
+const prefix = uniquePrefix('dsn-once');
+const redis = new Redis(REDIS_URL);
+const target = new URL(REDIS_URL);
+const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+let cutOnNextMail = 0;
+const sink = new SmtpSink(() => {
+  if (cutOnNextMail > 0) proxy.cut(cutOnNextMail);
+  cutOnNextMail = 0;
+});
+let storeRedis: Redis;
+let store: StatusStore;
+let notifier: BounceNotifier;
+let transport: ReturnType<typeof smtpDsnTransport>;
+
+beforeAll(async () => {
+  const proxyPort = await proxy.start();
+  const sinkPort = await sink.start();
+  storeRedis = failFastRedis(`redis://127.0.0.1:${proxyPort}`, 2_000);
+  expect(await whenReady(storeRedis, 5_000)).toBe(true);
+  store = new StatusStore(storeRedis, prefix);
+  transport = smtpDsnTransport({ host: '127.0.0.1', port: sinkPort, name: 'relay.test' });
+  notifier = new BounceNotifier(store, storeRedis, async () => undefined, transport, silentLogger(), {
+    reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 100, validityMs: 3_600_000,
+  }, prefix);
+});
+
+afterAll(async () => {
+  transport?.close();
+  storeRedis?.disconnect();
+  await proxy.stop();
+  await sink.stop();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+/** A transaction from `sender` whose recipients all failed for good. Returns their job ids. */
+async function failedTransaction(txId: string, sender: string, count: number, notify = ['FAILURE']): Promise<string[]> {
+  const jobIds = Array.from({ length: count }, (_, i) => `${txId}-${i + 1}`);
+  await store.recordAccepted(
+    { txId, messageId: `${txId}@example.com`, sender, receivedAt: Date.now(), recipients: jobIds },
+    jobIds.map((jobId, i) => ({ jobId, txId, recipient: `+1555555010${i}@sms.localhost`, number: `+1555555010${i}`, notify })),
+  );
+  for (const jobId of jobIds) await store.finalize(jobId, 'failed', { code: 'ESME_RINVDSTADR', dsnStatus: '5.1.1', reason: 'bad number' });
+  return jobIds;
+}
+
+/** Runs a DSN task as the follow-up queue does: again after a failure, a few times. */
+async function runTask(id: string, data: DsnTaskData): Promise<void> {
+  const task = { id, data, saveData: async () => undefined };
+  for (let attempt = 1; attempt <= 8; attempt++) {
+    try {
+      await notifier.send(task);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+  }
+  throw new Error(`task ${id} kept failing`);
+}
+
+const mailsTo = (address: string) => sink.mails.filter((m) => m.to.includes(address));
+
+describe('each DSN once', () => {
+  it('is not sent again when Redis goes away just as the smarthost accepts it', async () => {
+    const jobIds = await failedTransaction('txcut', 'cut@example.com', 2);
+    cutOnNextMail = 1_500;
+    await runTask('dsn-txcut-failed-1', { txId: 'txcut', kind: 'failed', jobIds });
+    // The queue retries a task whose worker died after sending: that must not send it either.
+    await runTask('dsn-txcut-failed-1', { txId: 'txcut', kind: 'failed', jobIds });
+    expect(mailsTo('cut@example.com')).toHaveLength(1);
+    const dsn = parseDsn(mailsTo('cut@example.com')[0]!.raw);
+    expect(dsn.perRecipient.map((r) => r.action)).toEqual(['failed', 'failed']);
+    expect(dsn.headers['message-id']).toBe('<dsn.dsn-txcut-failed-1@relay.test>');
+    for (const jobId of jobIds) expect((await store.getRecipient(jobId))!.dsn.failed).toBeGreaterThan(0);
+  });
+
+  it('is sent by one of two tasks that both list the recipient', async () => {
+    const jobIds = await failedTransaction('txtwo', 'two@example.com', 1);
+    await Promise.all([
+      runTask('dsn-txtwo-failed-1', { txId: 'txtwo', kind: 'failed', jobIds }),
+      runTask('dsn-txtwo-failed-2', { txId: 'txtwo', kind: 'failed', jobIds }),
+    ]);
+    expect(mailsTo('two@example.com')).toHaveLength(1);
+  });
+
+  it('leaves out of a delay notice the recipients that are final by the time it is sent', async () => {
+    const [finalOne] = await failedTransaction('txlate', 'late@example.com', 1, ['DELAY', 'FAILURE']);
+    // Still in flight: recorded, not final.
+    await store.recordAccepted(
+      { txId: 'txlate', messageId: 'txlate@example.com', sender: 'late@example.com', receivedAt: Date.now(), recipients: [finalOne!, 'txlate-9'] },
+      [{ jobId: 'txlate-9', txId: 'txlate', recipient: '+15555550109@sms.localhost', number: '+15555550109', notify: ['DELAY', 'FAILURE'] }],
+    );
+    await runTask('dsn-txlate-delayed-1', { txId: 'txlate', kind: 'delayed', jobIds: [finalOne!, 'txlate-9'] });
+    const notices = mailsTo('late@example.com');
+    expect(notices).toHaveLength(1);
+    const dsn = parseDsn(notices[0]!.raw);
+    expect(dsn.perRecipient.map((r) => [r['final-recipient'], r.action])).toEqual([['rfc822;+15555550109@sms.localhost', 'delayed']]);
+    // Only the final one: nothing to send.
+    await runTask('dsn-txlate-delayed-2', { txId: 'txlate', kind: 'delayed', jobIds: [finalOne!] });
+    expect(mailsTo('late@example.com')).toHaveLength(1);
+  });
+});
