@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { blockingRedis } from '../redis-connections.js';
-import { Smtp2SmsError } from '../errors.js';
+import { QueueError, Smtp2SmsError } from '../errors.js';
 import { retryDelay, type BackoffRule } from './backoff.js';
 import type { SmsJob, SmsJobData } from './job.js';
 import { SMS_QUEUE_NAME } from './sms-queue.js';
@@ -50,7 +50,7 @@ export class SmsWorker {
             } catch (recordError) {
               // Not recorded (Redis): while attempts are left, the retry meets the same end and
               // records it then; on the last one there is nothing left to retry, so say so.
-              if (!lastAttempt) throw recordError;
+              if (!lastAttempt) throw new QueueError(OUTCOME_NOT_RECORDED, `job ${smsJob.id} failed for good (${codeOf(err)}) but its outcome could not be recorded: ${(recordError as Error).message}`, { cause: recordError });
               hooks.onWorkerError?.(new Error(`job ${smsJob.id} failed for good (${codeOf(err)}) but its outcome could not be recorded, so no DSN follows: ${(recordError as Error).message}`));
             }
             throw new UnrecoverableError(`${codeOf(err)}: ${err.message}`);
@@ -131,9 +131,15 @@ function codeOf(err: Error): string {
   return err instanceof Smtp2SmsError ? err.code : 'ERROR';
 }
 
-function nextDelay(rule: BackoffRule, job: { attempt: number; data?: SmsJobData }, err?: Error): number {
+/** A final failure whose recording failed: retried (to record it) on the backoff, expiry or not. */
+export const OUTCOME_NOT_RECORDED = 'OUTCOME_NOT_RECORDED';
+
+export function nextDelay(rule: BackoffRule, job: { attempt: number; data?: SmsJobData }, err?: Error, random?: () => number): number {
   const retryAfter = (err as { details?: { retryAfterMs?: number } } | undefined)?.details?.retryAfterMs ?? 0;
-  const delay = retryDelay(job.attempt, rule, retryAfter);
+  const delay = retryDelay(job.attempt, rule, retryAfter, random);
+  // Capping this one by the expiry would retry an expired message at once, again and again, and
+  // use up its attempts within the Redis hiccup that stopped the record, leaving no DSN.
+  if (err instanceof QueueError && err.code === OUTCOME_NOT_RECORDED) return delay;
   // The last try happens at expiry, where the processor turns it into a final "expired".
   const untilExpiry = job.data ? Math.max(0, job.data.expiresAt - Date.now()) : delay;
   return Math.min(delay, untilExpiry);
