@@ -88,7 +88,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       backoff: { initialMs: config.queue.backoff.initial, maxMs: config.queue.backoff.max },
     });
     stops.push(() => followupQueue.close());
-    const followups = createFollowups(followupQueue, log.child({ component: 'followups' }));
+    const followups = createFollowups(followupQueue, log.child({ component: 'followups' }), metrics);
 
     const transport = dsnTransport(config);
     stops.push(async () => transport.close());

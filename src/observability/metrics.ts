@@ -19,6 +19,7 @@ export function createMetrics() {
       labelNames: ['carrier', 'result'] as const, registers: [registry],
     }),
     dsns: new Counter({ name: 'smtp2sms_dsn_total', help: 'Delivery status notifications (bounces, delay notices, success reports) handed to the outgoing mail transport, or not', labelNames: ['kind', 'result'] as const, registers: [registry] }),
+    followupsAbandoned: new Counter({ name: 'smtp2sms_followups_abandoned_total', help: 'Follow-up tasks (delay checks, DSNs) given up on after every retry: a DSN that never went out', labelNames: ['task'] as const, registers: [registry] }),
     submitLatency: new Histogram({
       name: 'smtp2sms_submit_seconds', help: 'Time from SMTP acceptance to carrier acceptance', labelNames: ['carrier'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [registry],

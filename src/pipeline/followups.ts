@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { BounceNotifier, DsnTaskData } from '../bounce/notifier.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Task, TaskQueue } from '../queue/task-queue.js';
 
 /** NOTIFY=DELAY: look at these recipients again once `delivery.delayNotice` has passed. */
@@ -26,7 +27,7 @@ export interface Followups {
   start(notifier: BounceNotifier): void;
 }
 
-export function createFollowups(queue: TaskQueue<FollowupData>, log: Logger): Followups {
+export function createFollowups(queue: TaskQueue<FollowupData>, log: Logger, metrics?: Pick<Metrics, 'followupsAbandoned'>): Followups {
   return {
     scheduleDelayNotice: (jobIds, at) => queue.add('delay', `delay-${jobIds[0]}-${jobIds.length}`, { jobIds }, at - Date.now()),
     scheduleDsn: (data, id, delayMs) => queue.add('dsn', id, data, delayMs),
@@ -44,6 +45,7 @@ export function createFollowups(queue: TaskQueue<FollowupData>, log: Logger): Fo
           }
         },
         (task, error, final) => {
+          if (final) metrics?.followupsAbandoned.inc({ task: task.name });
           log[final ? 'error' : 'warn']({ event: final ? 'followup.failed' : 'followup.retry', task: task.name, id: task.id, attempt: task.attempt, err: error.message }, final ? 'follow-up gave up' : 'follow-up will be retried');
         },
       );

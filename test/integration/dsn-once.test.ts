@@ -10,6 +10,10 @@ import { smtpDsnTransport } from '../../src/bounce/dsn-transport.js';
 import { BounceNotifier, type DsnTaskData } from '../../src/bounce/notifier.js';
 import { StatusStore } from '../../src/delivery/status-store.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createFollowups, type FollowupData } from '../../src/pipeline/followups.js';
+import { TaskQueue } from '../../src/queue/task-queue.js';
+import { freePort } from '../helpers/ports.js';
 import { failFastRedis, whenReady } from '../../src/redis-connections.js';
 import { REDIS_URL, uniquePrefix } from '../helpers/relay.js';
 import { SmtpSink, parseDsn } from '../helpers/smtp-sink.js';
@@ -116,5 +120,30 @@ describe('each DSN once', () => {
     // Only the final one: nothing to send.
     await runTask('dsn-txlate-delayed-2', { txId: 'txlate', kind: 'delayed', jobIds: [finalOne!] });
     expect(mailsTo('late@example.com')).toHaveLength(1);
+  });
+});
+
+describe('a DSN the smarthost never takes', () => {
+  it('is counted as abandoned once its follow-up runs out of tries', async () => {
+    const jobIds = await failedTransaction('txdead', 'dead@example.com', 1);
+    const metrics = createMetrics();
+    const queue = new TaskQueue<FollowupData>({ redisUrl: REDIS_URL, prefix, name: 'followups', concurrency: 1, attempts: 2, backoff: { initialMs: 20, maxMs: 40 } });
+    const deadSmarthost = smtpDsnTransport({ host: '127.0.0.1', port: await freePort(), name: 'relay.test', timeoutMs: 1_000 });
+    const followups = createFollowups(queue, silentLogger(), metrics);
+    const dead = new BounceNotifier(store, storeRedis, followups.scheduleDsn, deadSmarthost, silentLogger(), {
+      reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 0, validityMs: 3_600_000, metrics,
+    }, prefix);
+    try {
+      followups.start(dead);
+      await followups.scheduleDsn({ txId: 'txdead', kind: 'failed', jobIds }, 'dsn-txdead-failed-1', 0);
+      const abandoned = async () => (await metrics.registry.getSingleMetricAsString('smtp2sms_followups_abandoned_total')).split('\n').find((l) => l.startsWith('smtp2sms_followups_abandoned_total{'));
+      for (let i = 0; i < 100 && !(await abandoned()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await abandoned()).toBe('smtp2sms_followups_abandoned_total{task="dsn"} 1');
+      expect(await metrics.registry.getSingleMetricAsString('smtp2sms_dsn_total')).toContain('smtp2sms_dsn_total{kind="failed",result="error"} 2');
+      expect(mailsTo('dead@example.com')).toHaveLength(0);
+    } finally {
+      await queue.close();
+      deadSmarthost.close();
+    }
   });
 });
