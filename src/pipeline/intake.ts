@@ -61,9 +61,9 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     });
 
     // Storm control's decisions and the record go to Redis as one script (accept-script.ts).
-    const meta = stormMetaOf(rendered.recogniser, rendered.fields, messageId);
+    const meta = stormMetaOf(rendered.recogniser, rendered.fields);
     const storm = deps.storm;
-    const calls = storm ? jobs.flatMap((j) => storm.decisionCall(j.data.number, text, { ...meta, messageId: j.id }) ?? []) : [];
+    const calls = storm ? jobs.flatMap((j) => storm.decisionCall(j.data.number, text, { ...meta, jobId: j.id }) ?? []) : [];
     const record = deps.status.acceptedCall(
       {
         txId, messageId, sender: mail.sender, receivedAt, recipients: jobs.map((j) => j.id), ...mail.dsn, subject: parsed.subject,

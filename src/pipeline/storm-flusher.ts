@@ -19,7 +19,7 @@ export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: 
       data: { txId: summary.id, messageId: summary.id, sender: '', recipient: summary.number, number: summary.number, text: summary.text, receivedAt: now, expiresAt: now + config.delivery.validity },
     }]);
     // Held messages carry their job ids (see intake): their recipients now point at the summary.
-    await status.markSummarised(summary.held.flatMap((h) => (h.messageId ? [h.messageId] : [])), summary.id).catch((err: Error) =>
+    await status.markSummarised(summary.held.flatMap((h) => (h.jobId ? [h.jobId] : [])), summary.id).catch((err: Error) =>
       log.warn({ event: 'storm.status_failed', id: summary.id, err: err.message }, 'summary queued, but held recipients not marked'));
     metrics.stormSummaries.inc({ kind: summary.kind });
     log.info({ event: 'storm.summary', id: summary.id, kind: summary.kind, number: summary.number, count: summary.count }, 'storm summary queued');

@@ -16,13 +16,9 @@ export function alertKeyOf(recogniser: string | undefined, fields: AlertFields |
 }
 
 /** StormMeta for a rendered mail. */
-export function stormMetaOf(recogniser: string | undefined, fields: AlertFields | undefined, messageId?: string): StormMeta {
+export function stormMetaOf(recogniser: string | undefined, fields: AlertFields | undefined): StormMeta {
   const alertKey = alertKeyOf(recogniser, fields);
-  return {
-    state: fields?.state ?? 'info',
-    ...(alertKey !== undefined ? { alertKey } : {}),
-    ...(messageId !== undefined ? { messageId } : {}),
-  };
+  return { state: fields?.state ?? 'info', ...(alertKey !== undefined ? { alertKey } : {}) };
 }
 
 export function stormConfigFrom(config: Config): StormConfig {

@@ -82,7 +82,7 @@ export class StormControl {
     const textHash = digest(text);
     const alertHash = digest(meta.alertKey ?? '');
     const state = meta.state ?? 'info';
-    const held = JSON.stringify({ text, state, alertKey: meta.alertKey, messageId: meta.messageId, at: now });
+    const held = JSON.stringify({ text, state, alertKey: meta.alertKey, jobId: meta.jobId, at: now });
     return {
       keys: [
         this.keys.dedup(number, textHash),
@@ -109,7 +109,7 @@ export class StormControl {
         burstMember(number),
         capMember(number, hour),
         String(MARKER_TTL_MS),
-        meta.messageId ?? '',
+        meta.jobId ?? '',
       ],
     };
   }
@@ -212,7 +212,7 @@ export class StormControl {
    * Takes back a 'send' decision whose SMS could not be enqueued (the SMTP client is told 451 and
    * will retry): the marker is kept as `undone:`, so the retry of the same job is sent again
    * (never held, which could send it twice) and another message with the text is not suppressed
-   * for it. `jobId` is the `meta.messageId` given to `decide`. A 'defer' needs no undo: the held
+   * for it. `jobId` is the `meta.jobId` given to `decide`. A 'defer' needs no undo: the held
    * message is already safe in Redis and goes out with its summary.
    */
   async undo(number: string, text: string, decision: StormDecision, jobId?: string): Promise<void> {
@@ -250,9 +250,11 @@ function parseHeld(entry: string): HeldMessage[] {
   const bar = entry.indexOf('|');
   if (bar < 0) return [];
   try {
-    const data = JSON.parse(entry.slice(bar + 1)) as Omit<HeldMessage, 'seq'>;
+    const { messageId, ...data } = JSON.parse(entry.slice(bar + 1)) as Omit<HeldMessage, 'seq'> & { messageId?: string };
     if (typeof data.text !== 'string') return [];
-    return [{ ...data, seq: Number(entry.slice(0, bar)) }];
+    // Entries held before the field was named jobId (kept up to 24 h) still name their job.
+    const jobId = data.jobId ?? messageId;
+    return [{ ...data, ...(jobId !== undefined ? { jobId } : {}), seq: Number(entry.slice(0, bar)) }];
   } catch {
     return [];
   }

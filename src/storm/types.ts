@@ -31,7 +31,7 @@ export interface StormMeta {
    * The recipient's job id: kept with a held message so its summary can be recorded on it, and
    * in the dedup marker so that the sender's retry of the same message is not its own duplicate.
    */
-  messageId?: string;
+  jobId?: string;
 }
 
 export type StormAction = 'send' | 'suppress' | 'defer';
@@ -57,7 +57,8 @@ export interface HeldMessage {
   text: string;
   state: 'problem' | 'recovery' | 'info';
   alertKey?: string;
-  messageId?: string;
+  /** The held recipient's job id. */
+  jobId?: string;
   at: number;
   /** Per-number sequence, for a stable summary id. */
   seq: number;

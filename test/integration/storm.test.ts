@@ -89,51 +89,51 @@ describe('storm control: dedup', () => {
   it('sends the sender\'s retry of the same message even when the undo was lost with Redis, and counts it once', async () => {
     const s = storm();
     const to = number();
-    const job = { messageId: 'tx1-4915112345678' };
+    const job = { jobId: 'tx1-4915112345678' };
     expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'new' });
     // enqueue failed, the undo failed too: the client retries the same Message-ID, same job id
     expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'resend' });
     expect((await s.status(to)).sentThisHour).toBe(1);
     // another message with the same text is still a duplicate, of the first
-    expect(await s.decide(to, 'retry me', { messageId: 'tx2-4915112345678' })).toEqual({ action: 'suppress', reason: 'duplicate' });
+    expect(await s.decide(to, 'retry me', { jobId: 'tx2-4915112345678' })).toEqual({ action: 'suppress', reason: 'duplicate' });
     expect(await s.decide(to, 'retry me', job)).toEqual({ action: 'send', reason: 'resend' });
   });
 
   it('sends the retry of an undone send as itself, never into a burst summary (it may have been queued after all)', async () => {
     const s = storm({ burstLimit: 3 });
     const to = number();
-    await s.decide(to, 'a', { messageId: 'a-1' });
-    await s.decide(to, 'b', { messageId: 'b-1' });
-    const first = await s.decide(to, 'x', { messageId: 'x-1' });
+    await s.decide(to, 'a', { jobId: 'a-1' });
+    await s.decide(to, 'b', { jobId: 'b-1' });
+    const first = await s.decide(to, 'x', { jobId: 'x-1' });
     expect(first).toEqual({ action: 'send', reason: 'new' });
     await s.undo(to, 'x', first, 'x-1'); // the enqueue timed out: perhaps stored, perhaps not
     expect((await s.status(to)).sentThisHour).toBe(2);
-    expect(await s.decide(to, 'x', { messageId: 'x-1' })).toEqual({ action: 'send', reason: 'resend' });
+    expect(await s.decide(to, 'x', { jobId: 'x-1' })).toEqual({ action: 'send', reason: 'resend' });
     expect(await s.status(to)).toMatchObject({ held: 0, sentThisHour: 3 });
   });
 
   it('does not suppress another message for a send that was undone', async () => {
     const s = storm();
     const to = number();
-    const first = await s.decide(to, 'same text', { messageId: 'm-1' });
+    const first = await s.decide(to, 'same text', { jobId: 'm-1' });
     await s.undo(to, 'same text', first, 'm-1');
     await s.undo(to, 'same text', first, 'm-1'); // a second undo changes nothing
     expect((await s.status(to)).sentThisHour).toBe(0);
-    expect(await s.decide(to, 'same text', { messageId: 'm-2' })).toEqual({ action: 'send', reason: 'new' });
+    expect(await s.decide(to, 'same text', { jobId: 'm-2' })).toEqual({ action: 'send', reason: 'new' });
     // and m-2's marker is not taken back by m-1's undo
     await s.undo(to, 'same text', first, 'm-1');
-    expect(await s.decide(to, 'same text', { messageId: 'm-3' })).toEqual({ action: 'suppress', reason: 'duplicate' });
+    expect(await s.decide(to, 'same text', { jobId: 'm-3' })).toEqual({ action: 'suppress', reason: 'duplicate' });
   });
 
   it('holds the retry of a held message again rather than sending it beside its summary', async () => {
     const s = storm({ burstLimit: 1 });
     const to = number();
-    await s.decide(to, 'first', { messageId: 'a-1' });
-    const held = await s.decide(to, 'second', { messageId: 'b-1' });
+    await s.decide(to, 'first', { jobId: 'a-1' });
+    const held = await s.decide(to, 'second', { jobId: 'b-1' });
     expect(held.action).toBe('defer');
-    expect((await s.decide(to, 'second', { messageId: 'b-1' })).action).not.toBe('send');
+    expect((await s.decide(to, 'second', { jobId: 'b-1' })).action).not.toBe('send');
     // a recognised alert is not suppressed as a duplicate, but its retry is still held only once
-    const alert = { messageId: 'c-1', alertKey: 'am|DiskFull|db-1', state: 'problem' as const };
+    const alert = { jobId: 'c-1', alertKey: 'am|DiskFull|db-1', state: 'problem' as const };
     expect((await s.decide(to, 'disk full db-1', alert)).action).toBe('defer');
     expect(await s.decide(to, 'disk full db-1', alert)).toMatchObject({ action: 'defer', reason: 'burst' });
     expect((await s.status(to)).held).toBe(2);
@@ -141,7 +141,7 @@ describe('storm control: dedup', () => {
     clock = held.flushAt! + 1;
     const sent: StormSummary[] = [];
     expect(await s.flushDue(async (summary) => void sent.push(summary))).toBe(1);
-    expect(sent[0]?.held.filter((h) => h.messageId === 'b-1')).toHaveLength(1);
+    expect(sent[0]?.held.filter((h) => h.jobId === 'b-1')).toHaveLength(1);
   });
 
   it('is a pass-through when disabled', async () => {
