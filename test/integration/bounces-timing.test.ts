@@ -51,6 +51,31 @@ describe('time-driven DSNs', () => {
     expect(Object.keys(status.recipients[0]!.dsn).sort()).toEqual(['delayed', 'failed']);
   });
 
+  it('sends no delay notice for a message that failed after the notice was scheduled, only the bounce', async () => {
+    const sink = new SmtpSink();
+    const sinkPort = await sink.start();
+    cleanups.push(() => sink.stop());
+    // The delay check (600 ms) schedules a notice for the end of its 1.5 s window; the UNDELIV
+    // receipt (1.2 s) makes the message final before that notice is due.
+    const relay = await startTestRelay(
+      'bounces-late-final',
+      {
+        bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 1_500 },
+        delivery: { validity: '1h', delayNotice: '600ms', receiptGrace: 0 },
+      },
+      { deliveryReceipts: { enabled: true, delayMs: 20 }, rules: [{ match: '+4915100000011', action: 'receipt', receiptStat: 'UNDELIV', receiptErr: '001', delayMs: 1_200 }, ...DEFAULT_SMSC_RULES] },
+    );
+    cleanups.push(() => relay.stop());
+    const id = await send(relay, 'late@example.com', '<+4915100000011@sms.localhost> NOTIFY=DELAY,FAILURE', 'Late failure');
+    const bounce = parseDsn((await sink.waitFor((m) => m.raw.includes('Undelivered SMS'), 15_000)).raw);
+    expect(bounce.perRecipient[0]).toMatchObject({ action: 'failed', 'diagnostic-code': 'smpp; stat:UNDELIV err:001' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sink.mails.filter((m) => m.raw.includes('Delayed SMS'))).toHaveLength(0);
+    const status = (await (await fetch(`http://127.0.0.1:${relay.app.httpPort}/api/messages/${id}`)).json()) as { recipients: { state: string; dsn: Record<string, number> }[] };
+    expect(status.recipients[0]!.state).toBe('failed');
+    expect(Object.keys(status.recipients[0]!.dsn)).toEqual(['failed']);
+  });
+
   it('expires many recipients whose deadlines fall due together, each once, in the DSNs of their transaction', async () => {
     const sink = new SmtpSink();
     const sinkPort = await sink.start();
