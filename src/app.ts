@@ -147,12 +147,13 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
           onFinalFailure: async (job, error) => {
             const code = error instanceof Smtp2SmsError ? error.code : 'ERROR';
             const details = error instanceof CarrierError ? error.details : {};
-            metrics.smsFinalFailures.inc({ code });
             await tracker.finalizeFailure(job.id, code === 'EXPIRED' ? 'expired' : 'failed', {
               code, reason: error.message,
               dsnStatus: details.dsnStatus ?? (code === 'EXPIRED' ? '4.4.7' : '5.0.0'),
               ...(details.diagnostic ? { diagnostic: details.diagnostic } : {}),
             });
+            // After the record: a retry of a failed record would count the message again.
+            metrics.smsFinalFailures.inc({ code });
           },
           onWorkerError: (err) => log.error({ event: 'queue.worker_error', err: err.message }, 'queue worker error'),
         },

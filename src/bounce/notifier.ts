@@ -16,6 +16,13 @@ return redis.call('SMEMBERS', KEYS[2])`;
 
 const DEL_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+/**
+ * How long a DSN task holds its recipients between attempts: longer than the follow-up queue's
+ * longest backoff (default 10 min), so a live task keeps them, while one that is gone for good
+ * lets another task that lists them report them.
+ */
+const CLAIM_LEASE_MS = 3_600_000;
+
 /** Tries, and the pause between them, to record a DSN that went out (see markSent). */
 const MARK_ATTEMPTS = 5;
 const MARK_RETRY_MS = 1_000;
@@ -107,7 +114,7 @@ export class BounceNotifier {
     if (!tx || tx.sender === '') return;
     // Decided at send time, not when the recipient was added: reported already (by this task
     // before a failed mark, or by another), or a delay notice for what is final by now, drops out.
-    const mine = await this.store.claimDsn(jobIds, kind, task.id);
+    const mine = await this.store.claimDsn(jobIds, kind, task.id, CLAIM_LEASE_MS);
     const records = (await Promise.all(mine.map((id) => this.store.getRecipient(id)))).filter((r): r is RecipientStatus => r !== undefined);
     const recipients = records.map((r) => this.describe(r, kind, tx.receivedAt));
     if (recipients.length === 0) return;

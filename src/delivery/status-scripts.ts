@@ -97,23 +97,34 @@ return due`,
    * "setnx" fields keep what a resend finds already in flight (state, storm reason, finalState).
    */
   /**
-   * KEYS recipient hashes; ARGV[1] DSN kind, ARGV[2] the DSN task's id. Which recipients this
-   * task may report (1-based positions): not reported in this kind yet, not taken by another task
-   * of the kind, and, for a delay notice, not final by now (the notice was decided earlier, and a
-   * final outcome since makes it false). Taken ones are marked with the task id, so a recipient
-   * that ends up in two tasks (a follow-up retried after a Redis error) is reported by one.
+   * KEYS recipient hashes; ARGV[1] DSN kind, ARGV[2] the DSN task's id, ARGV[3] now, ARGV[4] lease
+   * ms. Which recipients this task may report (1-based positions): not reported in this kind yet,
+   * not held by another live task of the kind, and, for a delay notice, not final by now (the
+   * notice was decided earlier, and a final outcome since makes it false). Taken ones are leased
+   * to the task (`<task id>|<until>`, renewed on each of its attempts), so a recipient that ends
+   * up in two tasks (a follow-up retried after a Redis error) is reported by one, and by the
+   * other if the first is gone for longer than the lease.
    */
   s2sClaimDsn: {
     lua: `local kind = ARGV[1]
 local task = ARGV[2]
+local now = tonumber(ARGV[3])
+local lease = task .. '|' .. (now + tonumber(ARGV[4]))
 local mine = {}
 for i, key in ipairs(KEYS) do
   local owner = redis.call('HGET', key, 'dsnTask:' .. kind)
+  local free = true
+  if owner then
+    local bar = string.find(owner, '|', 1, true)
+    local holder = bar and string.sub(owner, 1, bar - 1) or owner
+    local untilMs = bar and tonumber(string.sub(owner, bar + 1)) or 0
+    free = holder == task or untilMs < now
+  end
   local reported = redis.call('HEXISTS', key, 'dsn:' .. kind) == 1
   local final = redis.call('HGET', key, 'finalState')
   local stale = kind == 'delayed' and final and final ~= ''
-  if redis.call('EXISTS', key) == 1 and not reported and not stale and (not owner or owner == task) then
-    redis.call('HSET', key, 'dsnTask:' .. kind, task)
+  if free and not reported and not stale and redis.call('EXISTS', key) == 1 then
+    redis.call('HSET', key, 'dsnTask:' .. kind, lease)
     mine[#mine + 1] = i
   end
 end

@@ -167,9 +167,9 @@ export class StatusStore {
   }
 
   /** The recipients (of `jobIds`) that DSN task `taskId` is to report; see s2sClaimDsn. */
-  async claimDsn(jobIds: string[], kind: string, taskId: string): Promise<string[]> {
+  async claimDsn(jobIds: string[], kind: string, taskId: string, leaseMs: number): Promise<string[]> {
     if (jobIds.length === 0) return [];
-    const positions = await this.redis.s2sClaimDsn(jobIds.length, ...jobIds.map((id) => this.rcptKey(id)), kind, taskId);
+    const positions = await this.redis.s2sClaimDsn(jobIds.length, ...jobIds.map((id) => this.rcptKey(id)), kind, taskId, String(Date.now()), String(leaseMs));
     return positions.map((position) => jobIds[position - 1]!);
   }
 

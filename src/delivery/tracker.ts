@@ -40,6 +40,9 @@ export interface TrackerOptions {
   metrics?: Pick<Metrics, 'receipts' | 'smsOutcomes'>;
 }
 
+/** What a receipt that found its message did: recorded, or recorded with a stat word no rule knows. */
+type Applied = 'matched' | 'unknown_stat';
+
 /** A held receipt as stored in Redis: the receipt and when to stop trying. */
 interface HeldReceipt {
   receipt: CarrierReceipt;
@@ -68,20 +71,21 @@ export class DeliveryTracker {
    * cannot be reached: the carrier then asks for the receipt again rather than acknowledging it.
    */
   async handleReceipt(receipt: CarrierReceipt): Promise<void> {
-    let matched: boolean;
+    let applied: Applied | undefined;
     try {
-      matched = await this.apply(receipt);
+      applied = await this.apply(receipt);
+      if (!applied) {
+        const entry: HeldReceipt = { receipt, until: Date.now() + this.options.holdUnmatchedMs };
+        // Stored before the carrier gets its acknowledgement; if this fails the carrier resends.
+        await this.store.holdReceipt(JSON.stringify(entry), Date.now() + this.options.retryEveryMs);
+      }
     } catch (err) {
       this.count(receipt, 'error');
       this.log.error({ event: 'receipt.error', carrier: receipt.carrier, err: (err as Error).message }, 'could not record a receipt; the carrier will send it again');
       throw err;
     }
-    if (!matched) {
-      this.count(receipt, 'held');
-      const entry: HeldReceipt = { receipt, until: Date.now() + this.options.holdUnmatchedMs };
-      // Stored before the carrier gets its acknowledgement; if this fails the carrier resends.
-      await this.store.holdReceipt(JSON.stringify(entry), Date.now() + this.options.retryEveryMs);
-    }
+    // Counted once stored: a receipt the carrier has to send again is an error, not a match.
+    this.count(receipt, applied ?? 'held');
   }
 
   /**
@@ -104,28 +108,29 @@ export class DeliveryTracker {
     clearInterval(this.poller);
   }
 
-  private async apply(receipt: CarrierReceipt): Promise<boolean> {
+  /** Undefined when no submitted part matches (yet). */
+  private async apply(receipt: CarrierReceipt): Promise<Applied | undefined> {
     const candidates = receiptIdCandidates(receipt.carrierMessageId, this.options.receiptIdFormat(receipt.carrier));
     const found = await this.store.findByCarrierId(receipt.carrier, candidates);
-    if (!found) return false;
+    if (!found) return undefined;
     const verdict = classifyReceipt(receipt.stat, receipt.err, this.options.receiptErrors);
     const state = verdict.outcome === 'delivered' ? 'delivered' : verdict.outcome === 'accepted' ? 'accepted' : 'failed';
     const record = await this.store.recordPartReceipt(found.jobId, found.part, {
       state, stat: receipt.stat, ...(receipt.err !== undefined ? { err: receipt.err } : {}), reason: verdict.reason, at: receipt.receivedAt,
     });
-    this.count(receipt, verdict.recognised ? 'matched' : 'unknown_stat');
+    const applied: Applied = verdict.recognised ? 'matched' : 'unknown_stat';
     this.log.info({ event: 'receipt.matched', jobId: found.jobId, part: found.part, carrier: receipt.carrier, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
     if (!verdict.recognised) {
       this.log.warn({ event: 'receipt.unknown_stat', carrier: receipt.carrier, stat: receipt.stat, err: receipt.err, jobId: found.jobId }, 'receipt with an unknown stat word: not treated as final');
     }
-    if (!record || !verdict.final) return true;
+    if (!record || !verdict.final) return applied;
     const diagnostic = `${this.options.diagnosticType(receipt.carrier)}; stat:${receipt.stat}${receipt.err !== undefined ? ` err:${receipt.err}` : ''}`;
     if (verdict.outcome === 'permanent') {
       await this.finish(record, verdict.dsnStatus === '4.4.7' ? 'expired' : 'failed', { code: verdict.code, dsnStatus: verdict.dsnStatus, reason: verdict.reason, diagnostic });
     } else if (allExpectedPartsDelivered(record)) {
       await this.finish(record, 'delivered', { code: verdict.code, dsnStatus: '2.0.0', reason: verdict.reason, diagnostic });
     }
-    return true;
+    return applied;
   }
 
   private async finish(record: RecipientStatus, outcome: FinalOutcome, details: FinalDetails): Promise<void> {
@@ -173,7 +178,9 @@ export class DeliveryTracker {
     try {
       for (const raw of await this.store.claimHeldReceipts(Date.now(), this.options.retryEveryMs)) {
         const entry = JSON.parse(raw) as HeldReceipt;
-        if (!(await this.apply(entry.receipt)) && Date.now() < entry.until) continue; // the lease brings it back
+        const applied = await this.apply(entry.receipt);
+        if (applied) this.count(entry.receipt, applied);
+        else if (Date.now() < entry.until) continue; // the lease brings it back
         if (Date.now() >= entry.until) {
           const r = entry.receipt;
           this.count(r, 'unmatched');
@@ -188,7 +195,7 @@ export class DeliveryTracker {
     }
   }
 
-  private count(receipt: CarrierReceipt, result: 'matched' | 'held' | 'unmatched' | 'unknown_stat' | 'error'): void {
+  private count(receipt: CarrierReceipt, result: Applied | 'held' | 'unmatched' | 'error'): void {
     this.options.metrics?.receipts.inc({ carrier: receipt.carrier, result });
   }
 }

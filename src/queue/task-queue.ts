@@ -80,6 +80,9 @@ export class TaskQueue<T> {
         connection: this.workerConnection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
+        // A task whose process died (twice, by BullMQ's default) would otherwise be failed for
+        // stalling without reaching the handler: a DSN lost with no error and no metric.
+        maxStalledCount: 1_000,
         settings: { backoffStrategy: (attemptsMade) => retryDelay(attemptsMade, this.options.backoff) },
       },
     );

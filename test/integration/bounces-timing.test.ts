@@ -55,15 +55,15 @@ describe('time-driven DSNs', () => {
     const sink = new SmtpSink();
     const sinkPort = await sink.start();
     cleanups.push(() => sink.stop());
-    // The delay check (600 ms) schedules a notice for the end of its 1.5 s window; the UNDELIV
-    // receipt (1.2 s) makes the message final before that notice is due.
+    // The delay check (300 ms) schedules a notice for the end of its 3 s window; the UNDELIV
+    // receipt (600 ms) makes the message final well before that notice is due.
     const relay = await startTestRelay(
       'bounces-late-final',
       {
-        bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 1_500 },
-        delivery: { validity: '1h', delayNotice: '600ms', receiptGrace: 0 },
+        bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 3_000 },
+        delivery: { validity: '1h', delayNotice: '300ms', receiptGrace: 0 },
       },
-      { deliveryReceipts: { enabled: true, delayMs: 20 }, rules: [{ match: '+4915100000011', action: 'receipt', receiptStat: 'UNDELIV', receiptErr: '001', delayMs: 1_200 }, ...DEFAULT_SMSC_RULES] },
+      { deliveryReceipts: { enabled: true, delayMs: 20 }, rules: [{ match: '+4915100000011', action: 'receipt', receiptStat: 'UNDELIV', receiptErr: '001', delayMs: 600 }, ...DEFAULT_SMSC_RULES] },
     );
     cleanups.push(() => relay.stop());
     const id = await send(relay, 'late@example.com', '<+4915100000011@sms.localhost> NOTIFY=DELAY,FAILURE', 'Late failure');

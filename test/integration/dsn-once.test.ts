@@ -105,6 +105,17 @@ describe('each DSN once', () => {
     expect(mailsTo('two@example.com')).toHaveLength(1);
   });
 
+  it('is sent by another task once the task that held the recipient has been gone longer than its lease', async () => {
+    const [held, lapsed] = await failedTransaction('txlease', 'lease@example.com', 2);
+    // Two tasks that took the recipients before: one still within its lease, one long gone.
+    await redis.hset(`${prefix}:rcpt:${held}`, 'dsnTask:failed', `dsn-txlease-failed-0|${Date.now() + 60_000}`);
+    await redis.hset(`${prefix}:rcpt:${lapsed}`, 'dsnTask:failed', `dsn-txlease-failed-9|${Date.now() - 1}`);
+    await runTask('dsn-txlease-failed-1', { txId: 'txlease', kind: 'failed', jobIds: [held!, lapsed!] });
+    const sent = mailsTo('lease@example.com');
+    expect(sent).toHaveLength(1);
+    expect(parseDsn(sent[0]!.raw).perRecipient.map((r) => r['final-recipient'])).toEqual(['rfc822;+15555550101@sms.localhost']);
+  });
+
   it('leaves out of a delay notice the recipients that are final by the time it is sent', async () => {
     const [finalOne] = await failedTransaction('txlate', 'late@example.com', 1, ['DELAY', 'FAILURE']);
     // Still in flight: recorded, not final.
