@@ -34,14 +34,14 @@ describe('the retry delay after a final failure that was not recorded', () => {
 });
 
 describe('a final failure whose outcome cannot be recorded for a while', () => {
-  it('is recorded once Redis answers again, before the attempts run out', async () => {
+  it('is recorded once Redis answers again (1.5 s later), before the attempts run out', async () => {
     const queue = new SmsQueue({ redisUrl: REDIS_URL, prefix, attempts: 8 });
     closers.push(() => queue.close());
-    const hiccupUntil = Date.now() + 400;
+    const hiccupUntil = Date.now() + 1_500;
     let recorded = 0;
     let tries = 0;
     const worker = new SmsWorker(
-      { redisUrl: REDIS_URL, prefix, concurrency: 1, backoff: { initialMs: 100, maxMs: 400 }, lockDurationMs: 5_000 },
+      { redisUrl: REDIS_URL, prefix, concurrency: 1, backoff: { initialMs: 300, maxMs: 600 }, lockDurationMs: 5_000 },
       {
         process: async () => {
           tries += 1;
@@ -57,7 +57,7 @@ describe('a final failure whose outcome cannot be recorded for a while', () => {
     worker.start();
     const now = Date.now();
     await queue.enqueue([{ id: 'tx1-15555550100', data: { txId: 'tx1', messageId: 'm1', sender: 's@example.com', recipient: '+15555550100@x', number: '+15555550100', text: 'disk full', receivedAt: now - 10_000, expiresAt: now - 1 } }]);
-    for (let i = 0; i < 100 && recorded === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && recorded === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(recorded).toBe(1);
     expect(tries).toBeGreaterThan(1);
     expect(tries).toBeLessThan(8);
