@@ -94,3 +94,18 @@ export class DeliveryReceiptSmsc extends FakeSmsc {
     });
   }
 }
+
+/**
+ * Unbinds the first session and then keeps its half of the socket open, closing nothing: some
+ * SMSCs leave the close to the ESME. An ESME waiting for the SMSC's close stays "bound" to nothing.
+ */
+export class HalfOpenUnbindSmsc extends FakeSmsc {
+  protected override serverOptions(): Record<string, unknown> {
+    return { allowHalfOpen: true };
+  }
+
+  protected override onBind(session: Session, pdu: PDU): void {
+    super.onBind(session, pdu);
+    if (this.binds.length === 1) setTimeout(() => this.sendToEsme('unbind', { sequence_number: 9 }), 50);
+  }
+}

@@ -43,7 +43,7 @@ export class FakeSmsc {
 
   async start(): Promise<number> {
     const smpp = useRawMessageBodies();
-    const server = smpp.createServer((session) => {
+    const server = smpp.createServer(this.serverOptions(), (session) => {
       // The package's Session re-emits socket errors; a reset by the client must not crash us.
       session.on('error', () => session.destroy());
       session.on('pdu', (pdu: PDU) => this.onPdu(session, pdu));
@@ -109,6 +109,11 @@ export class FakeSmsc {
         if (pdu.isResponse()) this.esmeResponses.push(pdu);
         return;
     }
+  }
+
+  /** net.Server options of the SMSC's listener. */
+  protected serverOptions(): Record<string, unknown> {
+    return {};
   }
 
   protected onBind(session: Session, pdu: PDU): void {

@@ -9,6 +9,7 @@ import {
   BindRefusedSmsc,
   DelayedResponseSmsc,
   DeliveryReceiptSmsc,
+  HalfOpenUnbindSmsc,
   HappySmsc,
   NoEnquireLinkResponseSmsc,
   NoResponseOnSubmitSmsc,
@@ -147,6 +148,14 @@ describe('binding and reconnecting', () => {
     smsc.sendToEsme('unbind', { sequence_number: 9 });
     await smsc.waitFor(() => smsc.esmeResponses.some((p) => p.command === 'unbind_resp' && p.sequence_number === 9));
     await smsc.waitFor(() => smsc.binds.length === 2 && carrier.health().up, 2_000, 'a new bind');
+  });
+
+  it('binds again after an unbind from an SMSC that leaves its half of the socket open', async () => {
+    const { smsc, port } = await h.fake(new HalfOpenUnbindSmsc());
+    const carrier = await h.started(port, { enquireLinkMs: 200 });
+    await smsc.waitFor(() => smsc.esmeResponses.some((p) => p.command === 'unbind_resp'), 2_000, 'unbind_resp');
+    await smsc.waitFor(() => smsc.binds.length === 2 && carrier.health().up, 2_000, 'a new bind');
+    expect((await carrier.submit(outbound('after the unbind'))).partIds).toHaveLength(1);
   });
 
   it('stop() sends unbind, then closes and reports stopped', async () => {

@@ -43,6 +43,7 @@ const ESME_RINVCMDID = 0x03;
 /** "Temporary application error": the SMSC keeps the PDU and sends it again later. */
 const ESME_RX_T_APPN = 0x64;
 const UNBIND_WAIT_MS = 2_000;
+const NOT_WRITABLE = 'socket not writable';
 
 interface Pending {
   resolve(result: RequestResult): void;
@@ -97,7 +98,11 @@ export class SmppSession {
       }, timeoutMs);
       this.pending.set(sequence, { resolve, timer });
       const error = this.write(conn, command, { ...params, sequence_number: sequence });
-      if (error) this.settle(sequence, { kind: 'unavailable', reason: error });
+      if (!error) return;
+      this.settle(sequence, { kind: 'unavailable', reason: error });
+      // A socket that cannot be written to will not recover: reconnect rather than fail every
+      // submit on it while still counting as bound (a peer that half-closed and went quiet).
+      if (error === NOT_WRITABLE && conn === this.conn) this.drop(this.generation, NOT_WRITABLE);
     });
   }
 
@@ -194,6 +199,8 @@ export class SmppSession {
         this.drop(generation, 'enquire_link unanswered');
       } else if (result.kind === 'response') {
         this.scheduleEnquireLink(generation);
+      } else {
+        this.drop(generation, `enquire_link not sent: ${result.reason}`);
       }
     }, this.options.enquireLinkMs);
   }
@@ -221,12 +228,23 @@ export class SmppSession {
       case 'enquire_link':
         this.reply(conn, pdu.response());
         return;
-      case 'unbind':
+      case 'unbind': {
         this.log.info('SMSC sent unbind, reconnecting');
         this.unbindReason = 'unbound by SMSC';
-        this.reply(conn, pdu.response());
-        conn.close();
+        // Dropped once unbind_resp is written (or after UNBIND_WAIT_MS), not when the SMSC closes:
+        // a peer that keeps its half of the socket open would leave us "bound" to nothing.
+        const done = () => {
+          clearTimeout(timer);
+          this.drop(generation, 'unbound by SMSC');
+        };
+        const timer = setTimeout(done, UNBIND_WAIT_MS);
+        try {
+          if (!conn.send(pdu.response(), undefined, done)) done();
+        } catch {
+          done();
+        }
         return;
+      }
       case 'deliver_sm':
       case 'data_sm':
         // Answered once the receipt is stored; a temporary error makes the SMSC send it again.
@@ -289,7 +307,7 @@ export class SmppSession {
     try {
       const smpp = useRawMessageBodies();
       // send() returns false, and never calls back, when the socket is no longer writable.
-      return conn.send(new smpp.PDU(command, params)) ? undefined : 'socket not writable';
+      return conn.send(new smpp.PDU(command, params)) ? undefined : NOT_WRITABLE;
     } catch (err) {
       return `could not encode ${command}: ${(err as Error).message}`;
     }
