@@ -3,7 +3,7 @@ import type { Carrier, SubmitResult } from '../carriers/carrier.js';
 import type { StatusStore } from '../delivery/status-store.js';
 import { CarrierError, MessageError, QueueError, Smtp2SmsError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { SmsJob } from '../queue/job.js';
+import { OUTCOME_NOT_RECORDED, type SmsJob } from '../queue/job.js';
 import type { CircuitBreakers } from '../routing/breaker.js';
 import type { Route } from '../routing/router.js';
 import type { SharedRateLimiter } from '../routing/shared-rate-limit.js';
@@ -47,18 +47,19 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
   return async (job) => {
     const { data } = job;
     const log = deps.log.child({ jobId: job.id, txId: data.txId });
+    const route = deps.route(data.number);
+    const progress = data.progress;
+    if (progress?.complete && route) {
+      // Accepted in an earlier attempt whose bookkeeping failed: record it, never send it again
+      // (and never call it expired: the carrier took it in time).
+      const carrier = deps.carriers.get(progress.carrier);
+      if (carrier) return recordAccepted(deps, job, route, carrier, encodeFor(carrier, data.text, options), { carrier: carrier.name, partIds: progress.partIds }, log, options);
+    }
     if (Date.now() >= data.expiresAt) {
       throw new MessageError('EXPIRED', `not accepted by a carrier within the validity period (attempt ${job.attempt})`, true);
     }
-    const route = deps.route(data.number);
     if (!route) throw new MessageError('NO_ROUTE', `no route matches ${data.number}`, true);
     const candidates = route.carriers.map((name) => deps.carriers.get(name)).filter((c): c is Carrier => c !== undefined);
-    const progress = data.progress;
-    if (progress?.complete) {
-      // Accepted in an earlier attempt whose bookkeeping failed: record it, never send it again.
-      const carrier = deps.carriers.get(progress.carrier);
-      if (carrier) return succeeded(deps, job, route, carrier, encodeFor(carrier, data.text, options), { carrier: carrier.name, partIds: progress.partIds }, log, options);
-    }
     // A carrier that reports itself down is tried last, not never: it may be the only one. The
     // carrier that already took some parts goes first, so the rest follow on the same path.
     // (A carrier whose circuit is open is skipped until its cool-down ends.)
@@ -101,7 +102,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       }
       deps.breakers.success(carrier.name);
       try {
-        await succeeded(deps, job, route, carrier, sms, result, log, options);
+        await recordAccepted(deps, job, route, carrier, sms, result, log, options);
       } catch (error) {
         // The carrier has the message: the retry must record it, never send it again.
         await job.saveProgress({ carrier: carrier.name, partIds: result.partIds, complete: true }).catch((saveError: unknown) => {
@@ -154,6 +155,18 @@ function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: Dispatc
     id: job.id, to: data.number, from: options.from, sms, validUntil: data.expiresAt, wantReceipt: true,
     concatRef: concatReference(job.id), ...(resumed ? { acceptedPartIds: resumed } : {}),
   });
+}
+
+/**
+ * Records a carrier's acceptance. A failure is OUTCOME_NOT_RECORDED, which the queue retries on its
+ * backoff whatever the validity, so that the retry records it rather than calling it expired.
+ */
+async function recordAccepted(deps: DispatchDeps, job: SmsJob, route: Route, carrier: Carrier, sms: SmsMessage, result: SubmitResult, log: Logger, options: DispatchOptions): Promise<void> {
+  try {
+    await succeeded(deps, job, route, carrier, sms, result, log, options);
+  } catch (error) {
+    throw new QueueError(OUTCOME_NOT_RECORDED, `${carrier.name} accepted job ${job.id} but that could not be recorded: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function succeeded(deps: DispatchDeps, job: SmsJob, route: Route, carrier: Carrier, sms: SmsMessage, result: SubmitResult, log: Logger, options: DispatchOptions): Promise<void> {

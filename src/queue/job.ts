@@ -27,6 +27,12 @@ export interface SmsJob {
   saveProgress(progress: SmsJobData['progress']): Promise<void>;
 }
 
+/**
+ * QueueError code for an outcome (a final failure, or a carrier's acceptance) that happened but
+ * could not be recorded: retried on the backoff whatever the validity, so the retry records it.
+ */
+export const OUTCOME_NOT_RECORDED = 'OUTCOME_NOT_RECORDED';
+
 /** BullMQ forbids ':' in custom ids; this id is readable and deterministic. */
 export function smsJobId(txId: string, number: string): string {
   return `${txId}-${number.replace(/^\+/, '')}`;

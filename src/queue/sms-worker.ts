@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import { blockingRedis } from '../redis-connections.js';
 import { QueueError, Smtp2SmsError } from '../errors.js';
 import { retryDelay, type BackoffRule } from './backoff.js';
-import type { SmsJob, SmsJobData } from './job.js';
+import { OUTCOME_NOT_RECORDED, type SmsJob, type SmsJobData } from './job.js';
+
+export { OUTCOME_NOT_RECORDED } from './job.js';
 import { SMS_QUEUE_NAME } from './sms-queue.js';
 
 export interface SmsWorkerOptions {
@@ -130,9 +132,6 @@ function isFinal(err: Error): boolean {
 function codeOf(err: Error): string {
   return err instanceof Smtp2SmsError ? err.code : 'ERROR';
 }
-
-/** A final failure whose recording failed: retried (to record it) on the backoff, expiry or not. */
-export const OUTCOME_NOT_RECORDED = 'OUTCOME_NOT_RECORDED';
 
 export function nextDelay(rule: BackoffRule, job: { attempt: number; data?: SmsJobData }, err?: Error, random?: () => number): number {
   const retryAfter = (err as { details?: { retryAfterMs?: number } } | undefined)?.details?.retryAfterMs ?? 0;

@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/redis-server.js';
 import { REDIS_URL, startTestRelay, uniquePrefix, type TestRelay } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
+import { Redis } from 'ioredis';
+import { StatusStore } from '../../src/delivery/status-store.js';
+import { SmsQueue } from '../../src/queue/sms-queue.js';
 
 const prefix = uniquePrefix('crash-recovery');
 const started: TestRelay[] = [];
@@ -82,5 +85,34 @@ describe('queued messages survive a restart', () => {
     // Exactly once: nothing more arrives.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(second.smsc.messages).toHaveLength(2);
+  });
+});
+
+describe('a message the carrier took, whose record failed', () => {
+  it('is recorded as submitted on the retry, even after its validity ended: never expired, never sent again', async () => {
+    const r = await startTestRelay('crash-recovery-accepted');
+    started.push(r);
+    const redis = new Redis(REDIS_URL);
+    const queue = new SmsQueue({ redisUrl: REDIS_URL, prefix: r.config.redis.prefix });
+    try {
+      // What an attempt leaves when the carrier accepted the SMS just before the validity ended,
+      // the status write failed and only the job's progress was saved.
+      const now = Date.now();
+      const store = new StatusStore(redis, r.config.redis.prefix);
+      await store.recordAccepted({ txId: 'late1', messageId: 'late1@example.com', sender: 'ops@example.com', receivedAt: now - 3_600_000, recipients: ['late1-4915112345678'] },
+        [{ jobId: 'late1-4915112345678', txId: 'late1', recipient: '+4915112345678@sms.localhost', number: '+4915112345678', notify: ['FAILURE'] }]);
+      await queue.enqueue([{ id: 'late1-4915112345678', data: {
+        txId: 'late1', messageId: 'late1@example.com', sender: 'ops@example.com', recipient: '+4915112345678@sms.localhost', number: '+4915112345678',
+        text: 'accepted in time', receivedAt: now - 3_600_000, expiresAt: now - 1, progress: { carrier: 'primary', partIds: ['4d2'], complete: true },
+      } }]);
+      const [done] = await until('the record', () => recipients(r, 'late1'), (rs) => rs[0]?.state !== 'queued');
+      expect(done).toMatchObject({ state: 'submitted', carrier: 'primary' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(r.smsc.messages).toHaveLength(0);
+      expect((await recipients(r, 'late1'))[0]!.state).toBe('submitted');
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
   });
 });
