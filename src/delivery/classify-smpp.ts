@@ -54,6 +54,14 @@ export function classifySmppTimeout(waitedMs: number): Classification {
   return { outcome: 'temporary', code: 'SMPP_TIMEOUT', dsnStatus: '4.4.1', subject: 'carrier', reason: `no submit_sm_resp within ${waitedMs} ms` };
 }
 
+/**
+ * A part still waiting (throttled, window full, not bound) when the message's validity ended: its
+ * submit_sm would carry a validity_period in the past. Code EXPIRED, so it ends as "expired" (4.4.7).
+ */
+export function classifySmppExpired(): Classification {
+  return { outcome: 'permanent', code: 'EXPIRED', dsnStatus: '4.4.7', subject: 'message', reason: 'validity period ended while the part waited to be sent' };
+}
+
 export function classifySmppUnavailable(detail: string): Classification {
   return { outcome: 'temporary', code: 'SMPP_UNAVAILABLE', dsnStatus: '4.4.1', subject: 'carrier', reason: detail };
 }

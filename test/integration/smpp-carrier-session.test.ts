@@ -70,6 +70,17 @@ describe('window and throttling', () => {
     expect([err.code, err.permanent, err.details.commandStatus]).toEqual(['ESME_RTHROTTLED', false, 0x58]);
     expect(smsc.submits).toHaveLength(3);
   });
+
+  it('does not send a part whose validity ended while it waited out throttling: the message expires', async () => {
+    const { smsc, port } = await h.fake(new ThrottledSmsc(10));
+    const carrier = await h.started(port);
+    const err = await rejection(carrier.submit(outbound('hello', { validUntil: Date.now() + 100 })));
+    expect([err.code, err.permanent, err.details.dsnStatus, err.details.subject]).toEqual(['EXPIRED', true, '4.4.7', 'message']);
+    // Throttled at 0, ~40 and ~120 ms: the retry due after 100 ms never went out.
+    expect(smsc.submits.length).toBeGreaterThanOrEqual(1);
+    expect(smsc.submits.length).toBeLessThan(4);
+    expect(carrier.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
 });
 
 describe('binding and reconnecting', () => {

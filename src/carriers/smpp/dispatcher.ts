@@ -7,7 +7,7 @@
  * Every answer goes through the classifier; nothing here decides what is permanent.
  */
 import type { Logger } from 'pino';
-import { classifySmppTimeout, classifySmppUnavailable, type SmppStatusClassifier } from '../../delivery/classify-smpp.js';
+import { classifySmppExpired, classifySmppTimeout, classifySmppUnavailable, type SmppStatusClassifier } from '../../delivery/classify-smpp.js';
 import type { Classification } from '../../delivery/outcome.js';
 import type { ResolvedSmppOptions } from './options.js';
 import type { SmppSession } from './session.js';
@@ -35,6 +35,8 @@ interface Job {
   params: Record<string, unknown>;
   throttles: number;
   sentAt: number;
+  /** The message's validity end (epoch ms): a part still queued then is not sent. */
+  notAfter: number | undefined;
   resolve(outcome: PartOutcome): void;
   /** Runs while the session is not bound: no bind within responseTimeoutMs fails the part. */
   unboundTimer?: NodeJS.Timeout;
@@ -64,12 +66,12 @@ export class SubmitDispatcher {
     this.bucket = new TokenBucket(options.throughputPerSecond);
   }
 
-  send(ref: PartRef, params: Record<string, unknown>): Promise<PartOutcome> {
+  send(ref: PartRef, params: Record<string, unknown>, notAfter?: number): Promise<PartOutcome> {
     if (this.closedReason) return Promise.resolve(this.unavailable(this.closedReason));
     const state = this.session.state;
     if (state.kind === 'refused') return Promise.resolve(this.unavailable(`bind refused: ${state.code}`));
     return new Promise((resolve) => {
-      const job: Job = { ordinal: ++this.ordinal, ref, params, throttles: 0, sentAt: 0, resolve };
+      const job: Job = { ordinal: ++this.ordinal, ref, params, throttles: 0, sentAt: 0, notAfter, resolve };
       this.queue.push(job);
       if (!this.session.bound) this.armUnboundTimer(job);
       this.pump();
@@ -120,6 +122,14 @@ export class SubmitDispatcher {
     this.pumpTimer = undefined;
     while (this.queue.length > 0 && !this.closedReason && this.session.bound && this.inFlight < this.options.window) {
       const now = Date.now();
+      const head = this.queue[0]!;
+      if (head.notAfter !== undefined && now >= head.notAfter) {
+        this.queue.shift();
+        this.clearUnboundTimer(head);
+        this.log.warn({ ...head.ref }, 'validity ended before the part could be sent');
+        head.resolve({ ok: false, classification: classifySmppExpired() });
+        continue;
+      }
       const wait = this.throttledUntil > now ? this.throttledUntil - now : this.bucket.take(now);
       if (wait > 0) {
         this.pumpTimer = setTimeout(() => this.pump(), wait);

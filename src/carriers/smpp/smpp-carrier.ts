@@ -86,7 +86,7 @@ export class SmppCarrier implements Carrier {
     const partIds = [...(sms.acceptedPartIds ?? [])].slice(0, built.parts.length);
     if (partIds.length > 0) this.log.info({ id: sms.id, resumeAfter: partIds.length, parts: built.parts.length }, 'resuming after accepted parts');
     for (const part of built.parts.slice(partIds.length)) {
-      const outcome = await this.dispatcher.send({ id: sms.id, part: part.seq }, part.params);
+      const outcome = await this.dispatcher.send({ id: sms.id, part: part.seq }, part.params, sms.validUntil);
       if (!outcome.ok) {
         this.log.warn({ id: sms.id, part: part.seq, parts: built.parts.length, code: outcome.classification.code, outcome: outcome.classification.outcome }, 'submit failed');
         throw this.error(outcome, partIds);
