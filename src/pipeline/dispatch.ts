@@ -55,6 +55,13 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       const carrier = deps.carriers.get(progress.carrier);
       if (carrier) return recordAccepted(deps, job, route, carrier, encodeFor(carrier, data.text, options), { carrier: carrier.name, partIds: progress.partIds }, log, options);
     }
+    // A job run again that a carrier already took (its completion was lost: a Redis error after
+    // the record, a shutdown that abandoned it mid-submit) has nothing left to do. One read, on
+    // retries only; if it fails, the attempt goes on as before.
+    if (job.attempt > 1 && (await alreadySettled(deps.status, job.id))) {
+      log.info({ event: 'sms.already_submitted', attempt: job.attempt }, 'a carrier took this message before; not sending it again');
+      return;
+    }
     if (Date.now() >= data.expiresAt) {
       throw new MessageError('EXPIRED', `not accepted by a carrier within the validity period (attempt ${job.attempt})`, true);
     }
@@ -120,6 +127,11 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
     }
     throw lastError;
   };
+}
+
+async function alreadySettled(status: StatusStore, jobId: string): Promise<boolean> {
+  const record = await status.getRecipient(jobId).catch(() => undefined);
+  return record !== undefined && (record.submittedAt !== undefined || record.finalState !== undefined);
 }
 
 /** A carrier answer about the number or the message still shows the carrier is healthy. */
