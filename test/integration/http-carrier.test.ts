@@ -131,6 +131,24 @@ describe('transport failures are temporary', () => {
   });
 });
 
+describe('a reply whose body breaks off after its status', () => {
+  // The provider answered: a success status means it most likely has the message, and sending it
+  // again could put it on the phone twice.
+  it.each(['stall', 'reset'] as const)('after a success status (%s) is taken as accepted, with the id from its headers', async (breakOff) => {
+    next = { status: 200, headers: { location: 'msg-55' }, body: { result: 'queued', padding: 'x'.repeat(64) }, breakOff };
+    const c = await carrier({ ...GENERIC(), responseTimeout: '300ms' });
+    const before = server.requests.length;
+    expect(await c.submit(outbound())).toEqual({ carrier: 'generic', partIds: ['msg-55'] });
+    expect(server.requests.length - before).toBe(1);
+  });
+
+  it('after an error status is still a temporary failure', async () => {
+    next = { status: 503, body: { error: { message: 'busy' } }, breakOff: 'reset' };
+    const err = await carrierFailure((await carrier({ ...GENERIC(), responseTimeout: '300ms' })).submit(outbound()));
+    expect(err.permanent).toBe(false);
+  });
+});
+
 describe('Retry-After', () => {
   it('as an HTTP date, measured from the carrier clock', async () => {
     const now = Date.parse('2026-01-05T10:00:00Z');

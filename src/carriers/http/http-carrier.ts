@@ -93,7 +93,11 @@ export class HttpCarrier implements Carrier {
       throw this.fail(sms, classification, { target, ms });
     }
     const reply = readReply(result.reply);
-    if (isSuccess(this.options.spec.response, reply)) {
+    // A success status whose body then broke off: the provider most likely has the message, and
+    // sending it again could put it on the phone twice. Accepted; receipts (or the deadline) tell.
+    const brokenSuccess = result.bodyError !== undefined && this.options.spec.response.success.status.includes(reply.status);
+    if (brokenSuccess) this.log.warn({ id: sms.id, target, status: reply.status, err: result.bodyError }, 'success status but the reply body broke off: taken as accepted, not sent again');
+    if (brokenSuccess || isSuccess(this.options.spec.response, reply)) {
       let partIds = messageIds(this.options.spec.response, reply, sms.id);
       if (partIds.length === 0) {
         this.log.warn({ id: sms.id, target, status: reply.status }, 'accepted without a message id: receipts cannot be matched');

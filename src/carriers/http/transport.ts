@@ -13,7 +13,11 @@ export interface RawReply {
 }
 
 export type TransportResult =
-  | { ok: true; reply: RawReply }
+  /**
+   * The provider answered. `bodyError`: its status and headers came, the body then broke off
+   * (timeout, reset); `reply.text` is what arrived. The provider may well have the message.
+   */
+  | { ok: true; reply: RawReply; bodyError?: string }
   /** timeout: connect, headers or body took too long; unavailable: refused, reset, DNS, TLS. */
   | { ok: false; kind: 'timeout' | 'unavailable'; detail: string };
 
@@ -45,8 +49,9 @@ export class HttpTransport {
 
   async send(request: BuiltRequest): Promise<TransportResult> {
     const { timeoutMs } = this.options;
+    let response: Awaited<ReturnType<Agent['request']>>;
     try {
-      const response = await this.agent.request({
+      response = await this.agent.request({
         origin: request.url.origin,
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method as 'GET' | 'POST' | 'PUT',
@@ -55,12 +60,18 @@ export class HttpTransport {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const text = await readCapped(response.body, this.maxBodyBytes);
-      return { ok: true, reply: { status: response.statusCode, headers: response.headers, text } };
     } catch (err) {
       const code = errorCode(err);
-      const detail = `${code ?? 'ERROR'}: ${(err as Error)?.message ?? String(err)}`;
-      return { ok: false, kind: code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'unavailable', detail };
+      return { ok: false, kind: code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'unavailable', detail: describe(err) };
+    }
+    // Read apart from the request: once the status is in, a failure is not "no answer".
+    const chunks: Buffer[] = [];
+    const reply = () => ({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') });
+    try {
+      await readCapped(response.body, this.maxBodyBytes, chunks);
+      return { ok: true, reply: reply() };
+    } catch (err) {
+      return { ok: true, reply: reply(), bodyError: describe(err) };
     }
   }
 
@@ -69,8 +80,8 @@ export class HttpTransport {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
+/** Reads up to `max` bytes into `chunks` (kept by the caller, so a broken body keeps its start). */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number, chunks: Buffer[]): Promise<void> {
   let size = 0;
   for await (const chunk of body) {
     const room = max - size;
@@ -80,7 +91,10 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
     if (size >= max) break;
   }
   if (size >= max) body.destroy();
-  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describe(err: unknown): string {
+  return `${errorCode(err) ?? 'ERROR'}: ${(err as Error)?.message ?? String(err)}`;
 }
 
 /** undici errors carry a `code` (UND_ERR_*); socket errors carry errno codes, sometimes on `cause`. */

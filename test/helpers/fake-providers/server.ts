@@ -27,6 +27,8 @@ export interface FakeReply {
   body?: unknown;
   /** Never answer (the client's timeout must fire). */
   hang?: boolean;
+  /** Send the status, headers and the first half of the body, then stall or reset the connection. */
+  breakOff?: 'stall' | 'reset';
 }
 
 export type FakeHandler = (request: RecordedRequest) => FakeReply;
@@ -81,6 +83,13 @@ export class FakeProviderServer {
     }
     const isText = typeof reply.body === 'string';
     res.writeHead(reply.status, { 'content-type': isText ? 'text/plain' : 'application/json', ...reply.headers });
+    if (reply.breakOff) {
+      const text = isText ? (reply.body as string) : JSON.stringify(reply.body ?? {});
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      if (reply.breakOff === 'reset') setTimeout(() => res.socket?.destroy(), 20);
+      else this.hanging.add(res);
+      return;
+    }
     res.end(reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body));
   }
 }
