@@ -135,6 +135,21 @@ return mine`,
     lua: `for _, key in ipairs(KEYS) do redis.call('HSET', key, 'dsn:' .. ARGV[1], ARGV[2]) end
 return #KEYS`,
   },
+  /**
+   * KEYS[1] recipient hash; ARGV[1] part index, ARGV[2] the receipt's part state, then field/value
+   * pairs. A progress report (accepted: ENROUTE, ACCEPTD) never replaces a part's final state:
+   * providers send callbacks out of order and replay them, and a part set back to "accepted"
+   * would keep a delivered message from ever being final. Returns the hash as it now stands.
+   */
+  s2sRecordPartReceipt: {
+    numberOfKeys: 1,
+    lua: `local current = redis.call('HGET', KEYS[1], 'part:' .. ARGV[1] .. ':state')
+local progress = ARGV[2] == 'accepted'
+if not (progress and (current == 'delivered' or current == 'failed')) then
+  for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+return redis.call('HGETALL', KEYS[1])`,
+  },
   s2sRecordAccepted: {
     lua: `${RECORD_ACCEPTED_FUNCTION}
 return recordAccepted(KEYS, ARGV, {})`,
@@ -147,6 +162,7 @@ export interface StatusScripts {
   s2sClaimDue(deadlines: string, now: number, leaseEnd: number, limit: number): Promise<string[]>;
   s2sRecordAccepted(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   s2sClaimDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
+  s2sRecordPartReceipt(key: string, part: string, state: string, ...fields: string[]): Promise<string[]>;
   s2sMarkDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
 }
 

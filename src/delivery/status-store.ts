@@ -122,8 +122,10 @@ export class StatusStore {
     const flat: Record<string, string> = { [`part:${part}:stat`]: receipt.stat ?? '', [`part:${part}:state`]: receipt.state, [`part:${part}:at`]: String(receipt.at ?? Date.now()), updatedAt: String(Date.now()) };
     if (receipt.err !== undefined) flat[`part:${part}:err`] = receipt.err;
     if (receipt.reason !== undefined) flat[`part:${part}:reason`] = receipt.reason;
-    const [, hash] = (await this.redis.multi().hset(key, flat).hgetall(key).exec()) ?? [];
-    return toRecipientStatus((hash?.[1] ?? {}) as Record<string, string>);
+    const pairs = await this.redis.s2sRecordPartReceipt(key, String(part), receipt.state, ...Object.entries(flat).flat());
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i]!] = pairs[i + 1]!;
+    return toRecipientStatus(hash);
   }
 
   /**

@@ -87,3 +87,19 @@ describe('a final outcome whose DSN could not be scheduled', () => {
     expect(await redis.zcard(`${prefix}:finals`)).toBe(0);
   });
 });
+
+describe('receipts out of order', () => {
+  it('a late progress report does not undo a delivered part: the message still ends delivered', async () => {
+    const store = new StatusStore(redis, prefix);
+    await store.recordAccepted({ txId: 'tx3', messageId: 'm3', sender: 's@example.com', receivedAt: Date.now(), recipients: ['tx3-1'] }, [{ jobId: 'tx3-1', txId: 'tx3', recipient: '+3@x', number: '+15555550103' }]);
+    await store.recordSubmitted('tx3-1', { route: '*', carrier: 'c1', partIds: ['aa01', 'aa02'], attempts: 1, expectedParts: 2 });
+    const finals: FinalEvent[] = [];
+    const t = tracker(finals);
+    const receipt = (id: string, stat: string) => t.handleReceipt({ carrier: 'c1', carrierMessageId: id, stat, raw: '', receivedAt: Date.now() });
+    await receipt('aa01', 'DELIVRD');
+    await receipt('aa01', 'ENROUTE'); // sent earlier by the provider, or replayed
+    await receipt('aa02', 'DELIVRD');
+    expect(finals).toEqual([expect.objectContaining({ jobId: 'tx3-1', outcome: 'delivered' })]);
+    expect((await store.getRecipient('tx3-1'))!.parts.map((p) => [p.state, p.stat])).toEqual([['delivered', 'DELIVRD'], ['delivered', 'DELIVRD']]);
+  });
+});
