@@ -82,6 +82,21 @@ describe('Plivo X-Plivo-Signature-V3', () => {
   });
 });
 
+describe('Plivo X-Plivo-Signature-V2 (URL and nonce only, not the body)', () => {
+  const token = 'plivo-auth-token-0123456789';
+  const config = { preset: 'plivo', authId: 'MA1', authToken: token, webhook: { url: 'https://relay.example.com/hooks/plivo' } };
+  const v2 = (nonce: string) => createHmac('sha256', token).update(`https://relay.example.com/hooks/plivo${nonce}`).digest('base64');
+  const body = (status: string) => form({ MessageUUID: 'db3ce55a-7f1d-11e1-8ea7-1231380bc196', Status: status, ErrorCode: '000' });
+
+  it('accepts a nonce once: a captured callback replayed with another status is refused', async () => {
+    const { carrier, receipts } = carrierFor(config);
+    const headers = { ...FORM, 'x-plivo-signature-v2': v2('31337'), 'x-plivo-signature-v2-nonce': '31337' };
+    expect((await carrier.handleWebhook({ method: 'POST', url: '/hooks/plivo', headers, rawBody: body('delivered') })).status).toBe(200);
+    expect((await carrier.handleWebhook({ method: 'POST', url: '/hooks/plivo', headers, rawBody: body('failed') })).status).toBe(401);
+    expect(receipts.map((r) => r.stat)).toEqual(['DELIVRD']);
+  });
+});
+
 describe('Telnyx Ed25519', () => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
