@@ -155,6 +155,19 @@ describe('Vonage signed webhooks', () => {
     expect(receipts).toEqual([]);
   });
 
+  it('refuses a JWT issued longer ago than the tolerance (it has iat and no exp), and ignores an unsigned query string', async () => {
+    const { carrier, receipts } = carrierFor(config);
+    const hash = createHash('sha256').update(body).digest('hex');
+    const old = hs256({ iat: NOW / 1000 - 400, jti: 'j2', payload_hash: hash }, secret);
+    expect((await carrier.handleWebhook({ method: 'POST', url: '/webhooks/vonage', headers: { ...JSON_TYPE, authorization: `Bearer ${old}` }, rawBody: body })).status).toBe(401);
+    // The JWT signs the body only: a query string added on the way must not add to the receipt.
+    const bare = Buffer.from(JSON.stringify({ messageId: '0A0000000123ABCD3', status: 'expired' }));
+    const fresh = hs256({ iat: NOW / 1000 - 10, jti: 'j3', payload_hash: createHash('sha256').update(bare).digest('hex') }, secret);
+    const ok = await carrier.handleWebhook({ method: 'POST', url: '/webhooks/vonage?err-code=1', headers: { ...JSON_TYPE, authorization: `Bearer ${fresh}` }, rawBody: bare });
+    expect(ok.status).toBe(200);
+    expect(receipts.map((r) => [r.carrierMessageId, r.stat, r.err])).toEqual([['0A0000000123ABCD3', 'EXPIRED', undefined]]);
+  });
+
   it('accepts the SMS API `sig` parameter (md5hash) on a GET receipt and refuses a wrong one', async () => {
     const { carrier, receipts } = carrierFor(config);
     const params: Record<string, string> = { messageId: '0A0000000123ABCD2', status: 'delivered', 'err-code': '0', 'message-timestamp': '2026-03-01 11:59:50', timestamp: String(NOW / 1000), nonce: 'a=b&c' };

@@ -64,7 +64,9 @@ export class WebhookHandler {
       this.log.warn({ event: 'webhook.rejected', status: 400, bytes: request.rawBody.length }, 'webhook body is not valid JSON');
       return { status: 400, body: { error: 'body is not valid JSON' } };
     }
-    const doc = isRecord(body.doc) ? { ...query, ...body.doc } : body.doc === undefined ? params : body.doc;
+    // A Vonage JWT signs the body (payload_hash), not the URL: its query string is not trusted.
+    const queryTrusted = !(spec.verify.type === 'vonage' && /^bearer\s/i.test(headerValue(request.headers, 'authorization') ?? ''));
+    const doc = isRecord(body.doc) ? (queryTrusted ? { ...query, ...body.doc } : body.doc) : body.doc === undefined ? (queryTrusted ? params : body.params) : body.doc;
     const now = this.now();
     const { receipts, skipped } = parseReceipts(spec, doc, this.carrier, now);
     for (const s of skipped) this.log.info({ event: 'webhook.skipped', carrierMessageId: s.id, status: s.status, why: s.why }, 'webhook item is not a receipt');

@@ -1,6 +1,7 @@
 /**
  * Just enough JWT to check an HMAC-signed webhook token (Vonage, MessageBird): compact form,
- * HS256/384/512 only (never `none`), constant-time signature check, nbf/exp with a tolerance.
+ * HS256/384/512 only (never `none`), constant-time signature check, nbf/exp (or iat when there is
+ * no exp) with a tolerance.
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from './types.js';
@@ -29,6 +30,8 @@ export function verifyHmacJwt(
   const skew = options.toleranceSeconds;
   if (typeof claims.exp === 'number' && now > claims.exp + skew) return null;
   if (typeof claims.nbf === 'number' && now + skew < claims.nbf) return null;
+  // Some providers (Vonage) sign with iat and no exp: without this a captured token never ages.
+  if (typeof claims.exp !== 'number' && typeof claims.iat === 'number' && Math.abs(now - claims.iat) > skew) return null;
   return claims;
 }
 
