@@ -262,7 +262,12 @@ describe('maskSecrets', () => {
     expect(maskSecrets({ url })).toEqual({ url: expected });
   });
 
-  it.each(['password', 'apiKey', 'api_key', 'token', 'clientSecret', 'credentials'])('hides a value under the key %s', (key) => {
+  it('hides what an HTTP carrier carries in headers, query parameters and preset variables', () => {
+    const carrier = { request: { headers: { Authorization: 'Bearer abc.def', 'X-Client': 'smtp2sms', Forward: 'Basic dXNlcjpwdw==' }, query: { pwd: 'kannel-pw', user: 'relay' } }, vars: { account: 'AC123' } };
+    expect(maskSecrets(carrier)).toEqual({ request: { headers: { Authorization: '********', 'X-Client': 'smtp2sms', Forward: '********' }, query: { pwd: '********', user: 'relay' } }, vars: { account: '********' } });
+  });
+
+  it.each(['password', 'apiKey', 'api_key', 'token', 'clientSecret', 'credentials', 'pwd', 'authorization', 'signatureSecret'])('hides a value under the key %s', (key) => {
     expect(maskSecrets({ nested: [{ [key]: 'x' }] })).toEqual({ nested: [{ [key]: '********' }] });
   });
 });
