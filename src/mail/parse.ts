@@ -4,6 +4,7 @@
  * HTML, folds whitespace and bounds the work. A message that cannot be parsed whole is salvaged
  * for whatever it still yields, because an alert with only a subject is still worth an SMS.
  */
+import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail as MailparserMail } from 'mailparser';
 import { MessageError } from '../errors.js';
 import { capText, foldLine, foldText } from './fold.js';
@@ -70,7 +71,30 @@ export async function parseMail(raw: Buffer, limits: Partial<ParseLimits> = {}):
     maxBodyChars: limits.maxBodyChars ?? DEFAULT_PARSE_LIMITS.maxBodyChars,
     maxHtmlChars: limits.maxHtmlChars ?? DEFAULT_PARSE_LIMITS.maxHtmlChars,
   };
-  return parsePlainTextMail(raw, bounds) ?? parseWithMailparser(raw, bounds);
+  return boundFields(parsePlainTextMail(raw, bounds) ?? (await parseWithMailparser(raw, bounds)));
+}
+
+/**
+ * RFC 5322's 998-character line limit for every header-born field, whatever the sender made of
+ * it: a 900 KB From or Subject would otherwise cost the recognisers' patterns seconds, and a long
+ * Message-ID would be copied into every recipient's job in Redis. A longer Message-ID is replaced
+ * by its digest, so it still identifies the message (and a resend of it) exactly.
+ */
+export const MAX_FIELD_CHARS = 998;
+
+function boundFields(mail: ParsedMail): ParsedMail {
+  const { messageId, subject, from, headers } = mail;
+  const long = (value: string) => value.length > MAX_FIELD_CHARS;
+  if (!(long(subject) || long(from) || (messageId !== undefined && long(messageId)) || Object.values(headers).some(long))) return mail;
+  const bounded: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(headers)) bounded[name] = capText(value, MAX_FIELD_CHARS);
+  return {
+    ...mail,
+    messageId: messageId !== undefined && long(messageId) ? `sha256:${createHash('sha256').update(messageId).digest('hex')}` : messageId,
+    subject: capText(subject, MAX_FIELD_CHARS),
+    from: capText(from, MAX_FIELD_CHARS),
+    headers: bounded,
+  };
 }
 
 /** The general path: any MIME structure, transfer encoding and charset, and the salvage. */

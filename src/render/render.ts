@@ -7,6 +7,7 @@ import { isFooterLine } from '../mail/cleanup/boilerplate.js';
 import { isLinkLabel } from '../mail/cleanup/index.js';
 import { rewriteUrls, type UrlMode } from '../mail/cleanup/urls.js';
 import type { ParsedMail } from '../mail/parse.js';
+import { capText } from '../mail/fold.js';
 import { SmsBudget } from './budget.js';
 import { composeAlert } from './compose.js';
 import { cleanSubject, condenseBody } from './condense.js';
@@ -90,7 +91,7 @@ export function renderSms(
       const { name } = choice.recogniser;
       const template = resolved.templates[name] ?? resolved.templates['*'] ?? choice.recogniser.template ?? DEFAULT_FAMILY_TEMPLATE;
       const compact = choice.recogniser.compact ?? false;
-      const text = preferGsm(composeAlert(fields, template, baseValues(mail, fields), budget, { compact }), budget);
+      const text = bounded(preferGsm(composeAlert(fields, template, baseValues(mail, fields), budget, { compact }), budget), budget);
       if (text !== '') return { text, recogniser: name, confidence: choice.confidence, fields, template };
     }
   }
@@ -104,7 +105,17 @@ export function renderSms(
       values.set('text', condenseBody(mail, { urls: resolved.urls, budget, head }));
     }
   }
-  return { text: preferGsm(fillTemplate(tokens, values), budget), template: resolved.template };
+  return { text: bounded(preferGsm(fillTemplate(tokens, values), budget), budget), template: resolved.template };
+}
+
+/**
+ * At most 2,000 characters, or more than maxSegments SMS could carry if that is more, so the
+ * sender still cuts the text with its visible marker (every character takes at least one septet):
+ * the text is copied into each recipient's job in Redis, and `render.condense: false` would
+ * otherwise keep a 100 KB body there for every recipient.
+ */
+function bounded(text: string, budget: SmsBudget): string {
+  return capText(text, Math.max(2_000, budget.options.maxSegments * 160 + 1));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MessageError } from '../../src/errors.js';
 import { parseMail } from '../../src/mail/index.js';
+import { renderSms } from '../../src/render/index.js';
 
 /** A raw message from header lines and a body, CRLF throughout. */
 const message = (headers: string[], body = ''): Buffer =>
@@ -14,6 +15,31 @@ describe('parseMail: malformed and hostile input', () => {
       expect(typeof mail.text).toBe('string');
     }
     expect((await parseMail(Buffer.alloc(0))).bodySource).toBe('none');
+  });
+
+  // Each of these took seconds to minutes of CPU (one event loop for every session) before the
+  // fields were bounded and the patterns that backtracked on them were replaced.
+  it.each([
+    ['a 300 KB From without an @ in its run', ['From: Alerts ' + 'x'.repeat(300_000) + ' <a@b.example>', 'Subject: disk full']],
+    ['a 300 KB From of "a\\ pairs', ['From: ' + '"a\\'.repeat(75_000) + ' <a@b.example>', 'Subject: disk full']],
+    ['a 300 KB Icinga-style subject', ['From: icinga@mon.example', 'Subject: [PROBLEM] ' + ' on x'.repeat(60_000) + ' is CRITICAL!']],
+    ['a 300 KB Message-ID', ['From: a@b.example', 'Subject: disk full', 'Message-ID: <' + 'i'.repeat(300_000) + '@b.example>']],
+  ])('bounds the header-born fields of %s, and renders it', async (_what, headers) => {
+    for (const type of ['text/plain; charset=us-ascii', 'text/plain; charset=iso-8859-1; format=flowed']) {
+      const mail = await parseMail(message([...headers, `Content-Type: ${type}`], 'body text'));
+      for (const field of [mail.subject, mail.from, mail.messageId ?? '', ...Object.values(mail.headers)]) expect(field.length).toBeLessThanOrEqual(998);
+      expect(mail.messageId === undefined || mail.messageId.length <= 998).toBe(true);
+      const rendered = renderSms(mail);
+      expect(rendered.text.length).toBeGreaterThan(0);
+      expect(rendered.text.length).toBeLessThanOrEqual(2_000);
+    }
+  });
+
+  it('replaces an over-long Message-ID by its digest, the same each time', async () => {
+    const raw = message(['Subject: x', 'Message-ID: <' + 'i'.repeat(5_000) + '@b.example>'], 'body');
+    const [a, b] = [await parseMail(raw), await parseMail(raw)];
+    expect(a.messageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b.messageId).toBe(a.messageId);
   });
 
   it('caps the text at maxBodyChars', async () => {

@@ -28,9 +28,9 @@ export const icinga2: Recogniser = {
     const severity = subject?.[3] ?? '';
     // "<service> on <host>" for services, "Host <host>" for hosts: display names, short.
     const what = subject?.[2] ?? '';
-    const on = / on (?!.* on )/.exec(what);
-    const title = on !== null ? what.slice(0, on.index) : '';
-    const target = on !== null ? what.slice(on.index + 4) : what.replace(/^Host\s+/i, '') || pick(kv, 'host');
+    const on = what.lastIndexOf(' on ');
+    const title = on >= 0 ? what.slice(0, on) : '';
+    const target = on >= 0 ? what.slice(on + 4) : what.replace(/^Host\s+/i, '') || pick(kv, 'host');
     const value = pick(kv, 'info');
     const extra: string[] = [];
     const commentAt = lines.findIndex((l) => /^Comment by .+:$/i.test(l));

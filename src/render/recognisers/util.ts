@@ -38,8 +38,10 @@ export function senderAddress(mail: ParsedMail): string {
 
 /** The display part of From ("Icinga 2 Monitoring"), or ''. */
 export function senderName(mail: ParsedMail): string {
-  const name = mail.from.replace(/<[^>]*>/g, '').replace(/[^\s]+@[^\s]+/g, '').replace(/["()]/g, '').trim();
-  return name;
+  // Words, not a pattern over the whole text: /\S+@\S+/ backtracks quadratically on a long run
+  // of text without an "@".
+  const words = mail.from.replace(/<[^>]*>/g, ' ').split(/\s+/).filter((word) => word !== '' && !word.includes('@'));
+  return words.join(' ').replace(/["()]/g, '').trim();
 }
 
 /**
