@@ -74,15 +74,56 @@ function readTag(html: string, lt: number): Tag | 'text' | 'unterminated' {
   const nameStart = pos;
   while (pos < html.length && isTagNameChar(html.charCodeAt(pos))) pos++;
   if (pos === nameStart) return 'text';
-  const end = html.indexOf('>', pos);
+  const end = tagEnd(html, pos);
   if (end < 0) return 'unterminated';
   const selfClosing = html.charCodeAt(end - 1) === 0x2f;
   return { name: html.slice(nameStart, pos).toLowerCase(), closing, selfClosing, end };
 }
 
-/** Index just past the end tag of raw-text element `name` opened before `from`; -1 if none. */
+/**
+ * The '>' that ends a tag whose attributes start at `from`, or -1. A quoted attribute value may
+ * hold '>' or '<!--' (`<a title='>'>`), as the tokenizer reads it; taking the first '>' instead
+ * would let the rest of such a tag pass for text or a comment and hide markup from the check.
+ */
+function tagEnd(html: string, from: number): number {
+  let i = from;
+  while (i < html.length) {
+    const code = html.charCodeAt(i);
+    if (code === 0x3e) return i; // '>'
+    if (code === 0x3d) { // '=': a value follows, maybe quoted
+      let j = i + 1;
+      while (j < html.length && /\s/.test(html[j]!)) j++;
+      const quote = html[j];
+      if (quote === '"' || quote === "'") {
+        const close = html.indexOf(quote, j + 1);
+        if (close < 0) return -1;
+        i = close + 1;
+        continue;
+      }
+    }
+    i++;
+  }
+  return -1;
+}
+
+/**
+ * Index just past the comment that starts at `lt` ('<!--'), or -1 when it never ends. `<!-->` and
+ * `<!--->` are whole (empty) comments to the tokenizer, not the start of one that runs to the
+ * next '-->'.
+ */
+function commentEnd(html: string, lt: number): number {
+  if (html.startsWith('>', lt + 4)) return lt + 5;
+  if (html.startsWith('->', lt + 4)) return lt + 6;
+  const end = html.indexOf('-->', lt + 4);
+  return end < 0 ? -1 : end + 3;
+}
+
+/**
+ * Index just past the end tag of raw-text element `name` opened before `from`; -1 if none. The
+ * name may be followed by anything up to the '>' (`</script x>`, `</script/>` end it too).
+ */
 function skipElement(html: string, name: string, from: number): number {
-  const close = new RegExp(`</${name}\\s*>`, 'gi');
+  const close = new RegExp(`</${name}(?=[\\s/>])[^>]*>`, 'gi');
   close.lastIndex = from;
   const match = close.exec(html);
   return match === null ? -1 : match.index + match[0].length;
@@ -94,6 +135,19 @@ function skipElement(html: string, name: string, from: number): number {
  * nearest open element of its name and is ignored when none is open. One pass, returning as soon
  * as the limit is crossed; the stack never holds more than `maxDepth` + 1 names.
  */
+/**
+ * How many start or end tags `html` has, at most (a '<' before a letter, '/' or '!'): a second
+ * bound besides depth, for markup whose depth the check above reads differently from htmlparser2.
+ */
+export function countTagsUpTo(html: string, limit: number): number {
+  let count = 0;
+  for (let lt = html.indexOf('<'); lt >= 0 && count <= limit; lt = html.indexOf('<', lt + 1)) {
+    const code = html.charCodeAt(lt + 1);
+    if (code === 0x2f || code === 0x21 || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) count++;
+  }
+  return count;
+}
+
 export function exceedsNestingDepth(html: string, maxDepth: number): boolean {
   const stack: string[] = [];
   const open = new Map<string, number>(); // element name -> how many of them are on the stack
@@ -104,9 +158,9 @@ export function exceedsNestingDepth(html: string, maxDepth: number): boolean {
   let lt = html.indexOf('<');
   while (lt >= 0) {
     if (html.startsWith('!--', lt + 1)) {
-      const end = html.indexOf('-->', lt + 4);
+      const end = commentEnd(html, lt);
       if (end < 0) return false;
-      lt = html.indexOf('<', end + 3);
+      lt = html.indexOf('<', end);
       continue;
     }
     const tag = readTag(html, lt);
@@ -173,9 +227,9 @@ export function stripTags(html: string): string {
     }
     out.push(decodeEntities(html.slice(pos, lt)));
     if (html.startsWith('!--', lt + 1)) {
-      const end = html.indexOf('-->', lt + 4);
+      const end = commentEnd(html, lt);
       if (end < 0) break;
-      pos = end + 3;
+      pos = end;
       continue;
     }
     const tag = readTag(html, lt);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exceedsNestingDepth, stripTags } from '../../src/mail/html-guard.js';
+import { countTagsUpTo, exceedsNestingDepth, stripTags } from '../../src/mail/html-guard.js';
 import { MAX_HTML_DEPTH } from '../../src/mail/html.js';
 import { capText, foldLine, foldText, htmlToPlainText } from '../../src/mail/index.js';
 
@@ -66,6 +66,31 @@ describe('exceedsNestingDepth', () => {
     // self-closing only counts inside svg
     expect(exceedsNestingDepth('<svg>' + '<path/>'.repeat(100) + '</svg>', 3)).toBe(false);
     expect(exceedsNestingDepth('<span/>'.repeat(100), 3)).toBe(true);
+  });
+
+  // Markup the check once read differently from htmlparser2, hiding the nesting after it.
+  it.each([
+    ['an empty comment <!-->', '<!-->'],
+    ['an empty comment <!--->', '<!--->'],
+    ['a script ended by </script x>', '<script>var a;</script x>'],
+    ['a script ended by </script/>', '<script>var a;</script/>'],
+    ["a quoted '>' and '<!--' in an attribute", "<a t='>' u='<!--'>"],
+  ])('is not fooled by %s', (_what, trick) => {
+    expect(exceedsNestingDepth(trick + '<b>'.repeat(20) + 'x' + '<!-- -->', 10)).toBe(true);
+  });
+
+  it('converts such markup to its words without taking the converter down', () => {
+    for (const trick of ['<!-->', '<script>1</script x>', "<a t='>' u='<!--'>"]) {
+      const text = htmlToPlainText(`<p>Disk full on db1</p>${trick}${'<b>'.repeat(40_000)}deep text${'</i>'.repeat(40_000)}<!-- -->`);
+      expect(text).toContain('Disk full on db1');
+      expect(text).toContain('deep text');
+    }
+  });
+
+  it('sends markup with more tags than MAX_HTML_TAGS to the stripper', () => {
+    expect(countTagsUpTo('<b>x</b>'.repeat(5), 100)).toBe(10);
+    expect(countTagsUpTo('<b>'.repeat(1_000), 100)).toBe(101); // stops counting past the limit
+    expect(countTagsUpTo('a < b, 1<2, <3', 100)).toBe(0);
   });
 });
 
