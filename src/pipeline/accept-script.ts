@@ -5,7 +5,7 @@
  * owners (storm/script.ts, delivery/status-scripts.ts); this file only puts them together.
  *
  * KEYS: the record's keys (transaction hash, its recipient set, one hash per recipient), then 9
- *       per storm decision.
+ *       per storm decision (one per recipient, in the same order, when storm control is on).
  * ARGV: 1 recipients n, 2 storm decisions (0 when storm control is off, else n), 3-5 the record's
  *       arguments, then 14 per storm decision.
  * Returns {action, reason, flushAt} per decision, flattened.
@@ -47,7 +47,24 @@ for c = 1, calls do
   local k, a = {}, {}
   for j = 1, 9 do k[j] = KEYS[2 + n + (c - 1) * 9 + j] end
   for j = 1, 14 do a[j] = ARGV[5 + (c - 1) * 14 + j] end
-  local d = stormDecide(k, a)
+  -- The same job seen before (the sender retrying after a 451): the record outlives storm
+  -- control's markers, so a recipient held then stays held (it goes out with its summary, once)
+  -- and one already sent in a summary is not sent on its own.
+  local rcpt = KEYS[2 + c]
+  local prior = redis.call('HGET', rcpt, 'state')
+  local d
+  if prior == 'held' then
+    d = {'defer', 'burst', tostring(redis.call('ZSCORE', k[6], a[11]) or a[1])}
+  elseif prior == 'summarised' then
+    d = {'suppress', 'duplicate', '0'}
+  else
+    d = stormDecide(k, a)
+  end
+  -- Suppressed on that attempt, sent on this one: the record must not keep saying suppressed.
+  if d[1] == 'send' and redis.call('HGET', rcpt, 'finalState') == 'suppressed' then
+    redis.call('HDEL', rcpt, 'finalState', 'storm')
+    redis.call('HSET', rcpt, 'state', 'queued')
+  end
   results[#results + 1] = d[1]
   results[#results + 1] = d[2]
   results[#results + 1] = d[3]
