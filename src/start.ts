@@ -32,7 +32,7 @@ export async function runStart(config: Config, log: Logger, role: Role): Promise
   if (config.smtp.tls) await loadTlsMaterial(config.smtp.tls, config.smtp.hostname);
   let gaveUp: (reason: string) => void = () => undefined;
   const givenUp = new Promise<string>((resolve) => (gaveUp = resolve));
-  const children = new SmtpChildren(processes, log, (reason) => gaveUp(reason));
+  const children = new SmtpChildren(processes, log, (reason) => gaveUp(reason), config.smtp.unresponsiveAfter);
   const app = await startApp(config, log, { ...roles, smtp: false }, { childMetrics: () => children.metrics(), smtpProcesses: () => children.state() });
   try {
     const starting = children.start();

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { startApp } from '../app.js';
 import type { Config } from '../config/schema.js';
 import { untilSignal } from '../signals.js';
-import { isPrimaryMessage, type ChildMessage } from './messages.js';
+import { HEARTBEAT_MS, isPrimaryMessage, type ChildMessage } from './messages.js';
 
 export async function runSmtpChild(config: Config, log: Logger): Promise<number> {
   const app = await startApp({ ...config, http: { ...config.http, enabled: false } }, log, { smtp: true, worker: false });
@@ -20,9 +20,13 @@ export async function runSmtpChild(config: Config, log: Logger): Promise<number>
     );
   });
   send({ type: 'smtp2sms:listening', port: app.smtpPort });
+  // Sent from the event loop, so silence means it is blocked (or the process is stopped).
+  const heartbeat = setInterval(() => send({ type: 'smtp2sms:alive' }), HEARTBEAT_MS);
+  heartbeat.unref();
   // If the main process dies instead, node:cluster ends this process itself (exit 0) when the IPC
   // channel closes: sessions in flight are cut, and their senders retry (no 250 was given).
   await untilSignal();
+  clearInterval(heartbeat);
   await app.stop();
   return 0;
 }

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { usableCores } from './cpu-quota.js';
-import { isChildMessage, type ChildMessage, type ChildMetrics } from './messages.js';
+import { HEARTBEAT_MS, isChildMessage, type ChildMessage, type ChildMetrics } from './messages.js';
 
 /**
  * `smtp.processes` as a count: 'auto' leaves one core to dispatch (and, on one core, forks none);
@@ -23,6 +23,8 @@ const QUICK_EXIT_MS = 10_000;
 /** So many quick exits in a row and the relay stops (a port in use, a broken config). */
 const MAX_QUICK_EXITS = 5;
 const METRICS_TIMEOUT_MS = 2_000;
+/** A child silent this long is reported as not listening (it may only be busy for a moment). */
+const STALE_MS = 5 * HEARTBEAT_MS;
 
 /** One child's metrics, named by its slot (`smtp-1` …), which its replacement takes over. */
 export interface NamedMetrics {
@@ -43,12 +45,21 @@ export class SmtpChildren {
   private requestIds = 0;
   private readonly requests = new Map<number, MetricsRequest>();
   private readonly listening = new Map<Worker, number>();
+  /** When each child was last heard from (any message counts). */
+  private readonly lastHeard = new Map<Worker, number>();
+  private watchdog: NodeJS.Timeout | undefined;
   private readonly restarts = new Set<NodeJS.Timeout>();
   private onListening: (() => void) | undefined;
   private onEarlyExit: ((child: Worker, code: number | null) => void) | undefined;
 
   /** `onGiveUp` is called once children keep dying; the caller should stop the relay. */
-  constructor(private readonly count: number, private readonly log: Logger, private readonly onGiveUp: (reason: string) => void) {
+  constructor(
+    private readonly count: number,
+    private readonly log: Logger,
+    private readonly onGiveUp: (reason: string) => void,
+    /** `smtp.unresponsiveAfter`: a listening child silent this long is killed (and replaced). */
+    private readonly unresponsiveMs = 30_000,
+  ) {
     // One child: let it accept directly, rather than the main process accepting and handing over.
     cluster.schedulingPolicy = count === 1 ? cluster.SCHED_NONE : cluster.SCHED_RR;
   }
@@ -69,12 +80,29 @@ export class SmtpChildren {
       };
       this.onEarlyExit = (child, code) => finish(new Error(`SMTP process ${child.process.pid} exited with code ${code} before listening`));
       for (let slot = 1; slot <= this.count; slot++) this.fork(slot);
+      this.watchdog = setInterval(() => this.checkHeartbeats(), HEARTBEAT_MS);
+      this.watchdog.unref();
     });
   }
 
-  /** How many children listen, of how many there should be (one may be being replaced). */
+  /** How many children listen and answer, of how many there should be (one may be being replaced). */
   state(): { listening: number; processes: number } {
-    return { listening: this.listening.size, processes: this.count };
+    const now = Date.now();
+    const answering = [...this.listening.keys()].filter((child) => now - (this.lastHeard.get(child) ?? 0) <= STALE_MS);
+    return { listening: answering.length, processes: this.count };
+  }
+
+  /** Kills a listening child whose event loop has been silent for `unresponsiveMs`; onExit replaces it. */
+  private checkHeartbeats(): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    for (const child of this.listening.keys()) {
+      const silentMs = now - (this.lastHeard.get(child) ?? now);
+      if (silentMs < this.unresponsiveMs || child.isDead()) continue;
+      this.log.error({ event: 'smtp.process_unresponsive', pid: child.process.pid, silentMs }, 'an SMTP process stopped answering; killing it');
+      this.lastHeard.set(child, now); // once: its exit comes next
+      child.process.kill('SIGKILL');
+    }
   }
 
   /** The metrics of every listening child that answers within 2 s. */
@@ -105,6 +133,7 @@ export class SmtpChildren {
   /** SIGTERM to every child; SIGKILL to any still running after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watchdog);
     for (const timer of this.restarts) clearTimeout(timer);
     this.restarts.clear();
     await Promise.all([...this.slots.keys()].map((child) => new Promise<void>((resolve) => {
@@ -131,6 +160,8 @@ export class SmtpChildren {
   }
 
   private onMessage(child: Worker, message: ChildMessage): void {
+    this.lastHeard.set(child, Date.now());
+    if (message.type === 'smtp2sms:alive') return;
     if (message.type === 'smtp2sms:listening') {
       this.listening.set(child, message.port);
       this.onListening?.();
@@ -146,6 +177,7 @@ export class SmtpChildren {
     const slot = this.slots.get(child) ?? 0;
     this.slots.delete(child);
     const wasListening = this.listening.delete(child);
+    this.lastHeard.delete(child);
     for (const request of this.requests.values()) {
       if (request.waiting.delete(child) && request.waiting.size === 0) request.done();
     }

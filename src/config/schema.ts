@@ -27,6 +27,11 @@ const smtpSchema = z.strictObject({
    * core beyond the first (none on one core). One Node process uses one core.
    */
   processes: z.union([z.number().int().min(0).max(64), z.literal('auto')]).default(0),
+  /**
+   * With `processes`: an SMTP child whose event loop has not answered for this long (it reports
+   * every second) is killed and replaced; one silent for 5 s already counts as not listening.
+   */
+  unresponsiveAfter: positiveDuration.default(30_000),
   socketTimeout: duration.default(60_000),
   auth: z.strictObject({
     required: z.boolean().default(false),

@@ -67,7 +67,7 @@ describe('smtp.processes: SMTP in child processes', () => {
     const smscPort = await smsc.start();
     [smtpPort, httpPort] = [await freePort(), await freePort()];
     const config = {
-      smtp: { port: smtpPort, domains: ['sms.localhost'], processes: 2 },
+      smtp: { port: smtpPort, domains: ['sms.localhost'], processes: 2, unresponsiveAfter: '2s' },
       redis: { url: REDIS_URL, prefix: PREFIX },
       http: { port: httpPort },
       carriers: { primary: { type: 'smpp', port: smscPort, systemId: 'test', password: 'secret' } },
@@ -138,6 +138,29 @@ describe('smtp.processes: SMTP in child processes', () => {
     expect(codes).toEqual([250, 250, 250]);
     await smsc.waitForMessages(3, 10_000);
     expect(output).toContain('an SMTP process exited');
+  }, 30_000);
+
+  it('kills and replaces an SMTP process whose event loop stops answering', async () => {
+    const [frozen] = childrenOf(relay.pid!);
+    process.kill(frozen!, 'SIGSTOP'); // as good as a blocked event loop: no heartbeat
+    try {
+      await until('the frozen process replaced', async () => {
+        const now = childrenOf(relay.pid!);
+        const ready = (await (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).json()) as { smtp?: { listening: number } };
+        return ready.smtp?.listening === 2 && now.length === 2 && !now.includes(frozen!) ? now : undefined;
+      });
+    } finally {
+      // A stopped process would outlive the test (it cannot even see its parent go).
+      try {
+        process.kill(frozen!, 'SIGKILL');
+      } catch {
+        // already gone: the relay killed it
+      }
+    }
+    expect(output).toContain('stopped answering');
+    smsc.reset();
+    expect(await Promise.all([11, 12].map((n) => sendOne(smtpPort, n)))).toEqual([250, 250]);
+    await smsc.waitForMessages(2, 10_000);
   }, 30_000);
 
   it('stops every process on SIGTERM and exits 0', async () => {
