@@ -16,7 +16,7 @@ const BY_STAT = new Map<string, ReceiptStatRule>(RECEIPT_STAT_RULES.map((r) => [
  * Receipt stat/err → outcome and DSN status. An unknown stat word is not final: unknown is never
  * proof of failure, so the message waits for a known receipt or its validity deadline.
  */
-export function classifyReceipt(stat: string, err: string | undefined, errOverrides: ReceiptErrOverrides = {}): ReceiptClassification {
+export function classifyReceipt(stat: string, err: string | undefined, errOverrides: ReceiptErrOverrides = {}, mapErrCodes = true): ReceiptClassification {
   const word = stat.trim().toUpperCase();
   const rule = BY_STAT.get(word);
   const errKey = err === undefined ? undefined : err.trim().padStart(3, '0');
@@ -34,7 +34,9 @@ export function classifyReceipt(stat: string, err: string | undefined, errOverri
     reason: `${words} (${rule.description})`,
   };
   if (rule.outcome !== 'permanent' || errKey === undefined || /^0+$/.test(errKey)) return base;
-  const refinement = errOverrides[errKey] ?? RECEIPT_ERR_RULES[errKey];
+  // The GSM MAP causes are what SMSCs put in `err`; an HTTP provider's own codes mean other things
+  // (Vonage err-code 1 is "unknown", not MAP's "unknown subscriber"). Operator overrides apply to all.
+  const refinement = errOverrides[errKey] ?? (mapErrCodes ? RECEIPT_ERR_RULES[errKey] : undefined);
   if (!refinement) return base;
   // An expiry stays an expiry (4.4.7): the err only says why the handset could not be reached.
   if (rule.stat === 'EXPIRED') return { ...base, reason: `${words} (${rule.description}: ${refinement.description ?? 'err ' + errKey})` };

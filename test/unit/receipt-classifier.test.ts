@@ -25,6 +25,12 @@ describe('receipt stat/err classifier', () => {
     expect({ final: c.final, outcome: c.outcome, dsnStatus: c.dsnStatus }).toEqual({ final, outcome, dsnStatus });
   });
 
+  it("reads err as a GSM MAP cause only for carriers whose err is one (an HTTP provider's 1 is its own code)", () => {
+    expect(classifyReceipt('UNDELIV', '1')).toMatchObject({ dsnStatus: '5.1.1', subject: 'number' });
+    expect(classifyReceipt('UNDELIV', '1', {}, false)).toMatchObject({ dsnStatus: classifyReceipt('UNDELIV', undefined).dsnStatus });
+    expect(classifyReceipt('UNDELIV', '1', { '001': { dsnStatus: '5.7.1', description: 'spam' } }, false)).toMatchObject({ dsnStatus: '5.7.1' });
+  });
+
   it('operator overrides refine err codes', () => {
     expect(classifyReceipt('UNDELIV', '034', { '034': { dsnStatus: '5.1.1', description: 'blacklisted' } })).toMatchObject({ dsnStatus: '5.1.1', reason: 'stat:UNDELIV err:034 (blacklisted)' });
   });
