@@ -24,17 +24,7 @@ commands:
 The config file defaults to $SMTP2SMS_CONFIG or ${DEFAULT_CONFIG_FILE}.`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      role: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { positionals, values } = parseArguments(argv);
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
@@ -51,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     case 'preview': {
       const file = rest[0];
       if (!file) throw new UsageError('preview needs a file name, or - for standard input');
-      const raw = file === '-' ? readFileSync(0) : readFileSync(file);
+      const raw = readInput(file);
       process.stdout.write(await previewMail(raw, loadConfigFile(configFile)));
       return 0;
     }
@@ -79,6 +69,33 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function parseArguments(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        role: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // An unknown option or a missing value: the user's mistake, not a crash.
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
+
+function readInput(file: string): Buffer {
+  try {
+    return file === '-' ? readFileSync(0) : readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

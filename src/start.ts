@@ -19,8 +19,10 @@ export async function runStart(config: Config, log: Logger, role: Role): Promise
   const roles: AppRoles = { smtp: role !== 'worker', worker: role !== 'smtp' };
   const processes = roles.smtp ? smtpProcessCount(config.smtp.processes, undefined, roles.worker) : 0;
   if (processes === 0) {
+    // Listening before the start: a SIGTERM while it waits for Redis must still stop gracefully.
+    const signalled = untilSignal();
     const app = await startApp(config, log, roles);
-    await untilSignal();
+    await signalled;
     log.info({ event: 'shutdown' }, 'shutting down');
     await app.stop();
     return 0;

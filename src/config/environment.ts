@@ -57,7 +57,8 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 function port(value: string, name: string): number {
-  const n = Number(value);
+  // Digits only: Number('') is 0 (a random port), and 0x19 or 1e3 are not how anyone writes a port.
+  const n = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError('BAD_ENV', `${name}: "${value}" is not a port number`);
   return n;
 }

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { httpCarrierSchema } from '../carriers/http/schema.js';
 import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
@@ -9,8 +11,10 @@ import { SENT_JOBS_KEPT_MS } from '../queue/retention.js';
  * The whole configuration contract in one schema. Every option has a default so that
  * config/default.yaml stays short; config/example.yaml documents each key.
  */
-const cidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'expected an address or CIDR like 10.0.0.0/8');
+const cidr = z.string().refine(isAddressOrCidr, 'expected an address or CIDR like 10.0.0.0/8');
 const concat = z.enum(['udh8', 'udh16', 'sar', 'payload']);
+// A plain boolean, not libphonenumber's type guard: the config keeps the region as a string.
+const region = z.string().length(2).toUpperCase().refine((code): boolean => isSupportedCountry(code), 'not a region libphonenumber knows (ISO 3166 code like DE or US)');
 
 const smtpSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
@@ -80,7 +84,7 @@ export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema, ht
 
 const routeSchema = z.strictObject({
   match: z.string().min(1).optional(),
-  region: z.string().length(2).optional(),
+  region: region.optional(),
   carriers: z.array(z.string().min(1)).min(1),
 }).refine((r) => (r.match === undefined) !== (r.region === undefined), 'a route needs exactly one of match or region');
 
@@ -91,6 +95,14 @@ const smppStatusOverride = z.strictObject({
   retryAfterMs: z.number().int().min(0).optional(),
 });
 
+/** What net.BlockList takes (smtp/policy.ts): checked here so that check-config names the key. */
+function isAddressOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 export const configSchema = z.strictObject({
   smtp: smtpSchema.default(() => smtpSchema.parse({})),
   redis: z.strictObject({
@@ -98,8 +110,9 @@ export const configSchema = z.strictObject({
     prefix: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/).default('smtp2sms'),
   }).prefault({}),
   sms: z.strictObject({
-    defaultRegion: z.string().length(2).toUpperCase().default('US'),
-    from: z.string().min(1).max(20).default('ALERTS'),
+    defaultRegion: region.default('US'),
+    // SMPP source_addr is C-Octet ASCII: anything else is refused before every submit.
+    from: z.string().min(1).max(20).regex(/^[\x20-\x7e]+$/, 'printable ASCII only (a number or an alphanumeric sender id)').default('ALERTS'),
     maxSegments: z.number().int().min(1).max(255).default(3),
     template: z.string().min(1).default('{subject}: {text}'),
     numberValidation: z.enum(['possible', 'strict']).default('possible'),

@@ -93,6 +93,12 @@ describe('errors name the key', () => {
     ['no carriers or routes', {}, /^ {2}- carriers: .*\n {2}- routes: /m],
     ['a dedup window longer than sent jobs are kept', withMinimum({ storm: { dedupWindow: '48h' } }), '  - storm.dedupWindow: at most 24h (how long sent jobs are kept to recognise a resend)'],
     ['a number of SMTP processes that is not a number or auto', withMinimum({ smtp: { processes: 'many' } }), /^ {2}- smtp\.processes: /m],
+    // Each of these passed check-config, then failed at start (a stack trace) or on every message.
+    ['a prefix length over 32 for IPv4', withMinimum({ smtp: { clients: ['127.0.0.1/8', '10.0.0.0/33'] } }), '  - smtp.clients.1: expected an address or CIDR like 10.0.0.0/8'],
+    ['an IPv4 address out of range', withMinimum({ smtp: { clients: ['300.1.1.1'] } }), '  - smtp.clients.0: expected an address or CIDR like 10.0.0.0/8'],
+    ['a non-ASCII sender id', withMinimum({ sms: { from: 'Überwachung' } }), /^ {2}- sms\.from: printable ASCII only/m],
+    ['an unknown default region', withMinimum({ sms: { defaultRegion: 'ZZ' } }), /^ {2}- sms\.defaultRegion: not a region libphonenumber knows/m],
+    ['an unknown route region', withMinimum({ routes: [{ region: 'XX', carriers: ['primary'] }] }), /^ {2}- routes\.0\.region: not a region libphonenumber knows/m],
   ];
 
   it.each(cases)('%s', (_what, raw, line) => {
@@ -179,7 +185,7 @@ describe('environment overrides', () => {
     expect(config.http.port).toBe(0);
   });
 
-  it.each(['smtp', '70000', '-1', '25.5'])('refuses SMTP2SMS_SMTP_PORT=%j, naming the variable', (value) => {
+  it.each(['smtp', '70000', '-1', '25.5', '', ' ', '0x19', '1e3'])('refuses SMTP2SMS_SMTP_PORT=%j, naming the variable', (value) => {
     const error = configError(() => parseConfig(MINIMUM, { SMTP2SMS_SMTP_PORT: value }));
     expect(error.code).toBe('BAD_ENV');
     expect(error.message).toBe(`SMTP2SMS_SMTP_PORT: "${value}" is not a port number`);
