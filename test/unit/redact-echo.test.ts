@@ -14,6 +14,20 @@ describe('withoutMessageText', () => {
     expect(withoutMessageText(reason, TEXT)).toBe(expected);
   });
 
+  it.each([
+    ['URL-encoded', `bad value text=${encodeURIComponent(TEXT.replace('\n', ' '))}`],
+    ['form-encoded', `bad value text=${new URLSearchParams({ t: TEXT.replace('\n', ' ') }).toString().slice(2)}`],
+    ['JSON-escaped', `{"error":"bad text ${JSON.stringify('FIRING: NodeDown "db-1"').slice(1, -1)}"}`],
+  ])('recognises the text %s, as the request carried it', (_how, reason) => {
+    const text = _how === 'JSON-escaped' ? 'FIRING: NodeDown "db-1"' : TEXT;
+    expect(withoutMessageText(reason, text)).toContain('[message text]');
+    expect(withoutMessageText(reason, text)).not.toMatch(/NodeDown/);
+  });
+
+  it('replaces a short text where it appears whole', () => {
+    expect(withoutMessageText('rejected: "disk full"', 'disk full')).toBe('rejected: "[message text]"');
+  });
+
   it('leaves everything alone for a text too short to recognise', () => {
     expect(withoutMessageText('rejected: "down"', 'down')).toBe('rejected: "down"');
   });

@@ -1,22 +1,44 @@
 /**
- * Providers sometimes quote the request back in an error ("invalid parameter text='…'"). Their
- * words go to the log, the status API and the DSN, where the message text must not appear unless
- * the operator asks for it (`logging.content`). Every run of at least MIN_RUN characters of the
- * message text in a reason becomes "[message text]"; shorter runs are ordinary words.
+ * Providers sometimes quote the request back in an error ("invalid parameter text='…'"), often
+ * as it was sent: URL-encoded, form-encoded (`+` for spaces) or JSON-escaped. Their words go to
+ * the log, the status API and the DSN, where the message text must not appear unless the operator
+ * asks for it (`logging.content`). Every run of at least MIN_RUN characters of the text, in any of
+ * those spellings, becomes "[message text]" (shorter runs are ordinary words); a text shorter than
+ * that is replaced where it appears whole, from MIN_WHOLE characters up.
  */
 const MIN_RUN = 12;
+const MIN_WHOLE = 6;
 export const TEXT_PLACEHOLDER = '[message text]';
 
 export function withoutMessageText(reason: string, text: string): string {
   // Reasons are folded to one line, so the text is compared folded too.
   const folded = text.replace(/\s+/g, ' ').trim();
-  if (folded.length < MIN_RUN || reason.length < MIN_RUN) return reason;
+  if (folded.length < MIN_WHOLE) return reason;
+  let out = reason;
+  for (const spelling of new Set(spellings(folded))) {
+    out = spelling.length < MIN_RUN ? out.split(spelling).join(TEXT_PLACEHOLDER) : replaceRuns(out, spelling);
+  }
+  return out;
+}
+
+/** The text as a request would have carried it. */
+function spellings(folded: string): string[] {
+  return [
+    folded,
+    encodeURIComponent(folded),
+    new URLSearchParams({ t: folded }).toString().slice(2),
+    JSON.stringify(folded).slice(1, -1),
+  ];
+}
+
+function replaceRuns(reason: string, text: string): string {
+  if (reason.length < MIN_RUN) return reason;
   let out = '';
   let i = 0;
   while (i < reason.length) {
-    if (i + MIN_RUN <= reason.length && folded.includes(reason.slice(i, i + MIN_RUN))) {
+    if (i + MIN_RUN <= reason.length && text.includes(reason.slice(i, i + MIN_RUN))) {
       let end = i + MIN_RUN;
-      while (end < reason.length && folded.includes(reason.slice(i, end + 1))) end++;
+      while (end < reason.length && text.includes(reason.slice(i, end + 1))) end++;
       out += TEXT_PLACEHOLDER;
       i = end;
     } else {
