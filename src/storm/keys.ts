@@ -44,6 +44,10 @@ export class StormKeys {
   lock(member: string): string {
     return this.key('lock', member);
   }
+  /** The summary being sent for a number: its id and how many held entries it covers. */
+  batch(number: string): string {
+    return this.key('batch', number);
+  }
 }
 
 /** Members of the due set: which summary is due for which number. */

@@ -105,6 +105,25 @@ return {'send', 'new', '0'}
 end
 `;
 
+/**
+ * Ends a burst summary's flush once its SMS is queued, only if the batch is still this one (a
+ * flusher that outlived its lock must not trim what another one already sent and trimmed): drops
+ * exactly the batch's entries from the held list, forgets the batch, and leaves the number due
+ * again after the window (an empty list is then cleared; one held meanwhile gets its summary).
+ *
+ * KEYS: 1 held list, 2 batch, 3 due set. ARGV: 1 batch JSON, 2 entries, 3 due score, 4 member.
+ */
+export const FINISH_BATCH_SCRIPT = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('LTRIM', KEYS[1], tonumber(ARGV[2]), -1)
+redis.call('DEL', KEYS[2])
+redis.call('ZADD', KEYS[3], tonumber(ARGV[3]), ARGV[4])
+return 1
+`;
+
+/** Releases a flush lock only if it is still the caller's (KEYS: 1 lock; ARGV: 1 token). */
+export const RELEASE_LOCK_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
 /** The decision on its own; DECIDE_FUNCTION also runs inside the intake's one script (pipeline/). */
 export const DECIDE_SCRIPT = `${DECIDE_FUNCTION}
 return stormDecide(KEYS, ARGV)

@@ -13,9 +13,10 @@
  * pipeline/accept-script.ts; `decide` runs it alone); a timer calls `flushDue` to send what is due.
  * No I/O until a method is called.
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { burstMember, capMember, digest, HOUR_MS, parseMember, StormKeys } from './keys.js';
-import { DECIDE_SCRIPT, UNDO_SCRIPT } from './script.js';
+import { DECIDE_SCRIPT, FINISH_BATCH_SCRIPT, RELEASE_LOCK_SCRIPT, UNDO_SCRIPT } from './script.js';
 import { burstSummaryText, capReportText } from './summary.js';
 import type {
   HeldMessage,
@@ -145,14 +146,16 @@ export class StormControl {
     let failure: unknown;
     for (const member of members) {
       const lock = this.keys.lock(member);
-      if ((await this.redis.set(lock, '1', 'PX', FLUSH_LOCK_MS, 'NX')) !== 'OK') continue;
+      const token = randomBytes(8).toString('hex');
+      if ((await this.redis.set(lock, token, 'PX', FLUSH_LOCK_MS, 'NX')) !== 'OK') continue;
       try {
         if (await this.flushOne(member, send)) sent++;
       } catch (err) {
         // One number's failed summary must not hold back the others; it is retried next time.
         failure ??= err;
       } finally {
-        await this.redis.del(lock);
+        // Only our own lock: one that expired under a stalled flush may be another process's now.
+        await this.redis.eval(RELEASE_LOCK_SCRIPT, 1, lock, token);
       }
     }
     if (failure !== undefined) throw failure;
@@ -178,20 +181,36 @@ export class StormControl {
       return count > 0;
     }
     const heldKey = this.keys.held(number);
-    const raw = await this.redis.lrange(heldKey, 0, MAX_SUMMARY_ITEMS - 1);
-    const held = raw.flatMap((entry) => parseHeld(entry));
-    if (held.length === 0) {
-      await this.redis.zrem(this.keys.due(), member);
-      return false;
+    const batchKey = this.keys.batch(number);
+    // A batch left by a flush that failed after its SMS may have been queued is sent again as it
+    // was (same id, which the queue ignores if it has it, same entries): never a second, larger
+    // summary under the first one's id, which would leave the newer entries unsent.
+    let batch = await this.redis.get(batchKey);
+    if (batch === null) {
+      const first = await this.redis.lrange(heldKey, 0, MAX_SUMMARY_ITEMS - 1);
+      const firstHeld = first.flatMap((entry) => parseHeld(entry));
+      if (firstHeld.length === 0) {
+        await this.redis.zrem(this.keys.due(), member);
+        return false;
+      }
+      // The held sequence restarts after a quiet day; the first message's time keeps the id
+      // unique, so a new burst never collides with an old summary job the queue still remembers.
+      batch = JSON.stringify({ id: `storm-burst-${number}-${firstHeld[0]!.seq}-${firstHeld[0]!.at}`, entries: first.length });
+      await this.redis.set(batchKey, batch, 'PX', MARKER_TTL_MS);
     }
+    const { id, entries } = JSON.parse(batch) as { id: string; entries: number };
+    const raw = await this.redis.lrange(heldKey, 0, entries - 1);
+    const held = raw.flatMap((entry) => parseHeld(entry));
     const text = burstSummaryText(this.config.summaryTemplate, held);
-    // The held sequence restarts after a quiet day; the first message's time keeps the id unique,
-    // so a new burst never collides with an old summary job that the queue still remembers.
-    await send({ id: `storm-burst-${number}-${held[0]!.seq}-${held[0]!.at}`, number, kind: 'burst', text, count: held.length, held });
-    this.totals.burstSummaries++;
+    if (held.length > 0) {
+      await send({ id, number, kind: 'burst', text, count: held.length, held });
+      this.totals.burstSummaries++;
+    }
     const now = this.now();
     const hour = Math.floor(now / HOUR_MS);
-    const tx = this.redis.multi().ltrim(heldKey, raw.length, -1).zrem(this.keys.due(), member);
+    const finished = await this.redis.eval(FINISH_BATCH_SCRIPT, 3, heldKey, batchKey, this.keys.due(), batch, String(raw.length), String(now + this.config.burstWindow), member);
+    if (finished !== 1 || held.length === 0) return false;
+    const tx = this.redis.multi();
     // The summary told the number about these problems: their recoveries must get through.
     for (const h of held) {
       if (h.alertKey === undefined || h.alertKey === '') continue;
@@ -201,10 +220,6 @@ export class StormControl {
     }
     tx.incr(this.keys.sent(number, hour)).pexpire(this.keys.sent(number, hour), 2 * HOUR_MS);
     await tx.exec();
-    // Messages held while this summary was being sent wait for the next one.
-    if ((await this.redis.llen(heldKey)) > 0) {
-      await this.redis.zadd(this.keys.due(), 'NX', now + this.config.burstWindow, member);
-    }
     return true;
   }
 

@@ -190,6 +190,31 @@ describe('storm control: bursts', () => {
     expect(ids).toHaveLength(1);
   });
 
+  it('sends a summary whose queueing failed (though it may have landed) again as it was; later held messages get the next one', async () => {
+    const s = storm({ burstLimit: 1 });
+    const to = number();
+    await s.decide(to, 'one');
+    const held = await s.decide(to, 'two');
+    await s.decide(to, 'three');
+    clock = held.flushAt! + 1;
+    const sent: StormSummary[] = [];
+    // The enqueue landed but its answer timed out: the summary is in the queue, the flush failed.
+    await expect(s.flushDue(async (summary) => {
+      sent.push(summary);
+      throw new Error('timed out');
+    })).rejects.toThrow('timed out');
+    await s.decide(to, 'four'); // held while that was going on
+    expect(await s.flushDue(async (summary) => void sent.push(summary))).toBe(1);
+    expect(sent.map((x) => [x.id, x.held.map((h) => h.text)])).toEqual([[sent[0]!.id, ['two', 'three']], [sent[0]!.id, ['two', 'three']]]);
+    // 'four' is still held, and due again after the burst window.
+    expect((await s.status(to)).held).toBe(1);
+    clock += 60_001;
+    expect(await s.flushDue(async (summary) => void sent.push(summary))).toBe(1);
+    expect(sent[2]!.held.map((h) => h.text)).toEqual(['four']);
+    expect(sent[2]!.id).not.toBe(sent[0]!.id);
+    expect((await s.status(to)).held).toBe(0);
+  });
+
   it('sends a burst of one held message as that message', async () => {
     const s = storm({ burstLimit: 1 });
     const to = number();
