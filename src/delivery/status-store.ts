@@ -181,6 +181,15 @@ export class StatusStore {
     await this.redis.s2sMarkDsn(jobIds.length, ...jobIds.map((id) => this.rcptKey(id)), kind, String(Date.now()));
   }
 
+  /**
+   * When a carrier took this job, and its final state, straight from the hash: a summary SMS's
+   * record has no recipient fields (no jobId), so getRecipient would not see it at all.
+   */
+  async submission(jobId: string): Promise<{ submittedAt?: number; finalState?: string }> {
+    const [submittedAt, finalState] = await this.redis.hmget(this.rcptKey(jobId), 'submittedAt', 'finalState');
+    return { ...(submittedAt ? { submittedAt: Number(submittedAt) } : {}), ...(finalState ? { finalState } : {}) };
+  }
+
   async getRecipient(jobId: string): Promise<RecipientStatus | undefined> {
     return toRecipientStatus(await this.redis.hgetall(this.rcptKey(jobId)));
   }

@@ -110,6 +110,14 @@ export class DeliveryTracker {
     clearInterval(this.poller);
   }
 
+  /** Makes a recipient whose every expected part has a DELIVRD recorded final as delivered. */
+  async completeIfDelivered(record: RecipientStatus): Promise<boolean> {
+    if (record.parts.length === 0 || !allExpectedPartsDelivered(record)) return false;
+    const last = record.parts.reduce((latest, part) => ((part.at ?? 0) > (latest.at ?? 0) ? part : latest));
+    await this.finish(record, 'delivered', { code: 'DLR_DELIVRD', dsnStatus: '2.0.0', reason: `every part delivered (stat:${last.stat ?? 'DELIVRD'})` });
+    return true;
+  }
+
   /** Undefined when no submitted part matches (yet). */
   private async apply(receipt: CarrierReceipt): Promise<Applied | undefined> {
     const candidates = receiptIdCandidates(receipt.carrierMessageId, this.options.receiptIdFormat(receipt.carrier));

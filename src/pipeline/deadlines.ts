@@ -55,6 +55,12 @@ export class DeadlinePoller {
       return;
     }
     const pending = record.parts.filter((p) => p.state !== 'delivered').length;
+    // Every part's DELIVRD is recorded but the outcome was not completed (its finalize failed or
+    // is in flight, and the carrier will not resend): delivered, not expired.
+    if (await this.tracker.completeIfDelivered(record)) {
+      await this.status.releaseDeadline(jobId);
+      return;
+    }
     // finalize() takes the deadline out when it makes the outcome final; if something else got
     // there first, the entry is released here.
     await this.tracker.finalizeFailure(jobId, 'expired', {

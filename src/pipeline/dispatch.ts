@@ -131,7 +131,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
 
 /** Submitted, or ended by a carrier's answer, a receipt or expiry (not by storm control's word). */
 async function alreadySettled(status: StatusStore, jobId: string): Promise<boolean> {
-  const record = await status.getRecipient(jobId).catch(() => undefined);
+  const record = await status.submission(jobId).catch(() => undefined);
   if (record === undefined) return false;
   return record.submittedAt !== undefined || record.finalState === 'delivered' || record.finalState === 'failed' || record.finalState === 'expired';
 }

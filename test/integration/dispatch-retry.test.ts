@@ -65,6 +65,16 @@ describe('a job run again', () => {
     expect((await status.getRecipient(first.id))!.state).toBe('submitted');
   });
 
+  it('is not sent again for a storm summary, whose record has no recipient fields', async () => {
+    const summary = await job('storm-burst-x', '+4915100000103', 1);
+    const id = 'storm-burst-4915100000103-1-1';
+    await dispatch({ ...summary, id });
+    await relay.smsc.waitForMessages(2, 5_000);
+    await dispatch({ ...summary, id, attempt: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sentTo('+4915100000103')).toHaveLength(1);
+  });
+
   it('is sent when no earlier attempt got through', async () => {
     await dispatch(await job('again2', '+4915100000102', 3));
     for (let i = 0; i < 100 && sentTo('+4915100000102').length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));

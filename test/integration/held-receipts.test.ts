@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StatusStore } from '../../src/delivery/status-store.js';
 import { DeliveryTracker, type FinalEvent } from '../../src/delivery/tracker.js';
+import { DeadlinePoller } from '../../src/pipeline/deadlines.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { REDIS_URL, uniquePrefix } from '../helpers/relay.js';
@@ -101,5 +102,22 @@ describe('receipts out of order', () => {
     await receipt('aa02', 'DELIVRD');
     expect(finals).toEqual([expect.objectContaining({ jobId: 'tx3-1', outcome: 'delivered' })]);
     expect((await store.getRecipient('tx3-1'))!.parts.map((p) => [p.state, p.stat])).toEqual([['delivered', 'DELIVRD'], ['delivered', 'DELIVRD']]);
+  });
+});
+
+describe('the validity deadline of a message whose receipt was recorded', () => {
+  it('completes it as delivered, not expired, when its finalize never ran', async () => {
+    const store = new StatusStore(redis, prefix);
+    await store.recordAccepted({ txId: 'tx4', messageId: 'm4', sender: 's@example.com', receivedAt: Date.now(), recipients: ['tx4-1'] }, [{ jobId: 'tx4-1', txId: 'tx4', recipient: '+4@x', number: '+15555550104', notify: ['FAILURE'] }]);
+    await store.recordSubmitted('tx4-1', { route: '*', carrier: 'c1', partIds: ['bb01'], attempts: 1, expectedParts: 1, deadline: Date.now() - 1 });
+    // The DELIVRD receipt was stored, then the process died (or Redis failed) before finalize.
+    await store.recordPartReceipt('tx4-1', 0, { state: 'delivered', stat: 'DELIVRD', at: Date.now() });
+    const finals: FinalEvent[] = [];
+    const poller = new DeadlinePoller(store, tracker(finals), silentLogger(), 50);
+    poller.start();
+    for (let i = 0; i < 60 && finals.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    poller.stop();
+    expect(finals).toEqual([expect.objectContaining({ jobId: 'tx4-1', outcome: 'delivered', dsnStatus: '2.0.0' })]);
+    expect((await store.getRecipient('tx4-1'))!.finalState).toBe('delivered');
   });
 });
