@@ -34,6 +34,7 @@ describe('validation names the key', () => {
     [{ request: { url: 'https://x.example/' }, response: { messageId: { json: 'a..b' } } }, 'carriers.c.response.messageId.json: bad path'],
     [{ request: { url: 'https://x.example/' }, webhook: { url: 'https://r.example/w', token: 'a-long-enough-token' } }, 'carriers.c.webhook.id'],
     [{ preset: 'twilio', accountSid: 'AC1', authToken: 't', frm: 'x' }, 'carriers.c.frm: unknown key'],
+    [{ request: { url: 'https://x.example/', auth: { type: 'bearer', token: '{apiToken}' } }, apiToken: 'x' }, 'carriers.c.apiToken: not used by a carrier without a preset'],
   ])('%j', (carrier, message) => {
     expect(problems(carrier)).toContain(message);
   });

@@ -126,8 +126,16 @@ export const httpCarrierSchema = z.strictObject({
         issue(need === 'token' ? ['webhook', 'token'] : [need], `needed to verify ${preset} webhooks`);
       }
     }
-  } else if (!config.request?.url) {
-    issue(['request', 'url'], 'a carrier without a preset needs request.url');
+  } else {
+    if (!config.request?.url) issue(['request', 'url'], 'a carrier without a preset needs request.url');
+    // Without a preset only webhook verification reads a credential key: any other would be
+    // silently ignored (its value never sent), which check-config must not call valid.
+    const verifyKeys = WEBHOOK_VERIFY_KEYS[config.webhook?.verify ?? 'token'];
+    for (const key of CREDENTIAL_KEYS) {
+      if (config[key] !== undefined && !verifyKeys.includes(key)) {
+        issue([key], 'not used by a carrier without a preset: put it in request.auth, request.headers or vars');
+      }
+    }
   }
   if (!complete) return;
   try {
@@ -137,5 +145,11 @@ export const httpCarrierSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: err.path, message: err.message });
   }
 });
+
+/** The credential keys each webhook verification reads (see resolve.ts). */
+const WEBHOOK_VERIFY_KEYS: Record<string, readonly CredentialKey[]> = {
+  twilio: ['authToken'], plivo: ['authToken'], vonage: ['signatureSecret', 'signatureMethod'],
+  messagebird: ['signingSecret'], telnyx: ['publicKey'], token: [],
+};
 
 export type HttpCarrierConfig = z.infer<typeof httpCarrierSchema>;
