@@ -152,6 +152,17 @@ describe('storm control: dedup', () => {
   });
 });
 
+/** One message sent, 'two' and 'three' held, and the clock at their summary's due time. */
+async function dueBurstOfTwo(): Promise<{ s: StormControl; to: string }> {
+  const s = storm({ burstLimit: 1 });
+  const to = number();
+  await s.decide(to, 'one');
+  const held = await s.decide(to, 'two');
+  await s.decide(to, 'three');
+  clock = held.flushAt! + 1;
+  return { s, to };
+}
+
 describe('storm control: bursts', () => {
   it('holds messages past the burst limit and flushes them as one summary when due', async () => {
     const s = storm({ burstLimit: 2 });
@@ -176,12 +187,7 @@ describe('storm control: bursts', () => {
   });
 
   it('keeps held messages when sending the summary fails, and retries with the same id', async () => {
-    const s = storm({ burstLimit: 1 });
-    const to = number();
-    await s.decide(to, 'one');
-    const held = await s.decide(to, 'two');
-    await s.decide(to, 'three');
-    clock = held.flushAt! + 1;
+    const { s, to } = await dueBurstOfTwo();
     await expect(s.flushDue(async () => Promise.reject(new Error('queue down')))).rejects.toThrow('queue down');
     expect((await s.status(to)).held).toBe(2);
     const ids: string[] = [];
@@ -191,12 +197,7 @@ describe('storm control: bursts', () => {
   });
 
   it('sends a summary whose queueing failed (though it may have landed) again as it was; later held messages get the next one', async () => {
-    const s = storm({ burstLimit: 1 });
-    const to = number();
-    await s.decide(to, 'one');
-    const held = await s.decide(to, 'two');
-    await s.decide(to, 'three');
-    clock = held.flushAt! + 1;
+    const { s, to } = await dueBurstOfTwo();
     const sent: StormSummary[] = [];
     // The enqueue landed but its answer timed out: the summary is in the queue, the flush failed.
     await expect(s.flushDue(async (summary) => {
