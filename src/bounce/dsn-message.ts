@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { encodeWords } from 'nodemailer/lib/mime-funcs';
+import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 
 export type DsnKind = 'failed' | 'delayed' | 'delivered';
@@ -60,34 +60,68 @@ function messageIdPart(id: string | undefined): string {
 export function buildDsn(input: DsnInput): Buffer {
   const boundary = `----=_smtp2sms_dsn_${randomBytes(12).toString('hex')}`;
   const date = input.date ?? new Date();
-  const subject = input.originalSubject ? `${SUBJECTS[input.kind]}: ${input.originalSubject}` : SUBJECTS[input.kind];
+  // Never trusted to be one line, and cut: the header is folded, but a title is enough.
+  const original = input.originalSubject?.replace(/[\r\n]+/g, ' ').slice(0, 200);
+  const subject = original ? `${SUBJECTS[input.kind]}: ${original}` : SUBJECTS[input.kind];
   const host = input.reportingMta;
+  const id = input.originalMessageId;
+  const repliesTo = id !== undefined && !id.startsWith('sha256:') && MESSAGE_ID.test(id) ? id : undefined;
   const headers = [
     `From: Mail Delivery System <${input.from}>`,
     `To: <${input.to}>`,
-    `Subject: ${encodeWords(subject, 'Q', 52)}`,
+    // encodeWords puts every encoded word on one line; folded so no line passes 76 characters.
+    // (An unbroken ASCII run cannot be folded; cut to 200 characters it stays far below 998.)
+    foldLines(`Subject: ${encodeWords(subject, 'Q', 52)}`, 76).trimEnd(),
     `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: <dsn.${messageIdPart(input.messageId)}@${host}>`,
-    ...(input.originalMessageId && !input.originalMessageId.startsWith('sha256:')
-      ? [`In-Reply-To: <${input.originalMessageId}>`, `References: <${input.originalMessageId}>`]
-      : []),
+    ...(repliesTo ? [`In-Reply-To: <${repliesTo}>`, `References: <${repliesTo}>`] : []),
     'Auto-Submitted: auto-replied',
     'MIME-Version: 1.0',
     `Content-Type: multipart/report; report-type=delivery-status;\r\n boundary="${boundary}"`,
   ];
   const human = qpWrap(qpEncode(humanText(input)), 76);
-  const returned =
-    input.returned.kind === 'full'
-      ? Buffer.concat([Buffer.from('Content-Type: message/rfc822\r\nContent-Description: Undelivered Message\r\n\r\n'), input.returned.raw])
-      : Buffer.from(`Content-Type: text/rfc822-headers\r\nContent-Description: Undelivered Message Headers\r\n\r\n${crlf(input.returned.headers)}\r\n`, 'latin1');
+  const returned = returnedPart(input.returned);
+  // 8-bit bytes in the returned message or headers are declared, as RFC 2045 asks (the SMTP
+  // transport then sends BODY=8BITMIME); they are not re-encoded, the original is returned as sent.
+  const eightBit = returned.includes8Bit ? 'Content-Transfer-Encoding: 8bit\r\n' : '';
   return Buffer.concat([
-    Buffer.from(`${headers.join('\r\n')}\r\n\r\nThis is a MIME-encapsulated delivery status notification.\r\n\r\n`),
+    Buffer.from(`${headers.join('\r\n')}\r\n${eightBit}\r\nThis is a MIME-encapsulated delivery status notification.\r\n\r\n`),
     Buffer.from(`--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Description: Notification\r\n\r\n${human}\r\n\r\n`),
     Buffer.from(`--${boundary}\r\nContent-Type: message/delivery-status\r\nContent-Description: Delivery report\r\n\r\n${deliveryStatus(input)}\r\n`),
     Buffer.from(`--${boundary}\r\n`),
-    returned,
+    returned.part,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
+}
+
+/** A Message-ID that can stand in In-Reply-To as is: no spaces or angle brackets, not too long. */
+const MESSAGE_ID = /^[^\s<>]{1,900}$/;
+
+/**
+ * The third part: the whole message (RET=FULL) or its headers, with CRLF line ends. A message
+ * with a line over 998 octets or a NUL could not go through SMTP as it is: its headers go back.
+ */
+function returnedPart(returned: DsnInput['returned']): { part: Buffer; includes8Bit: boolean } {
+  if (returned.kind === 'full') {
+    const raw = Buffer.from(crlf(returned.raw.toString('latin1')) + '\r\n', 'latin1');
+    if (!raw.includes(0) && !/[^\r\n]{999}/.test(raw.toString('latin1'))) {
+      const eightBit = hasHighBytes(raw);
+      const header = `Content-Type: message/rfc822\r\n${eightBit ? 'Content-Transfer-Encoding: 8bit\r\n' : ''}Content-Description: Undelivered Message\r\n\r\n`;
+      return { part: Buffer.concat([Buffer.from(header), raw]), includes8Bit: eightBit };
+    }
+    const text = returned.raw.toString('latin1');
+    const end = text.search(/\r?\n\r?\n/);
+    return returnedPart({ kind: 'headers', headers: end < 0 ? text : text.slice(0, end) });
+  }
+  const headers = Buffer.from(`${crlf(returned.headers).replace(/[^\r\n]{999,}/g, (line) => line.slice(0, 998))}\r\n`, 'latin1');
+  const eightBit = hasHighBytes(headers);
+  const header = `Content-Type: text/rfc822-headers\r\n${eightBit ? 'Content-Transfer-Encoding: 8bit\r\n' : ''}Content-Description: Undelivered Message Headers\r\n\r\n`;
+  return { part: Buffer.concat([Buffer.from(header), headers]), includes8Bit: eightBit };
+}
+
+function hasHighBytes(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte >= 0x80) return true;
+  return false;
 }
 
 function humanText(input: DsnInput): string {
@@ -116,7 +150,10 @@ function deliveryStatus(input: DsnInput): string {
   const perRecipient = input.recipients.map((r) => {
     const domain = r.address.slice(r.address.lastIndexOf('@') + 1);
     return [
-      ...(r.originalRecipient ? [`Original-Recipient: ${oneLine(r.originalRecipient)}`] : []),
+      // Without ORCPT, the address as the sender wrote it, where ours differs (07700…, 0049…).
+      ...(r.originalRecipient
+        ? [`Original-Recipient: ${oneLine(r.originalRecipient)}`]
+        : r.address !== `${r.number}@${domain}` ? [`Original-Recipient: rfc822;${oneLine(r.address)}`] : []),
       `Final-Recipient: rfc822;${r.number}@${domain}`,
       `Action: ${action[input.kind]}`,
       `Status: ${r.status}`,
@@ -133,15 +170,14 @@ export function rfc822Date(date: Date): string {
   return date.toUTCString().replace('GMT', '+0000');
 }
 
+/** One printable ASCII line, short enough for a header field. */
 function oneLine(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+  return value.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').slice(0, 900);
 }
 
+/** Every line end as CRLF (bare CR and bare LF included), with no trailing blank lines. */
 function crlf(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n').replace(/(\r\n)+$/, '');
+  return text.replace(/\r\n|\r|\n/g, '\r\n').replace(/(\r\n)+$/, '');
 }
 
-/** RFC 3461 xtext: `+2B` stands for '+'. ORCPT arrives encoded. */
-export function decodeXtext(value: string): string {
-  return value.replace(/\+([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
+

@@ -23,11 +23,17 @@ export function smtpDsnTransport(options: { host: string; port: number; name: st
   });
   return {
     async send(to, message) {
-      const info = await transporter.sendMail({ envelope: { from: '', to: [to] }, raw: message });
+      // BODY=8BITMIME when a returned original carries 8-bit bytes (declared in the DSN).
+      const info = await transporter.sendMail({ envelope: { from: '', to: [to], ...(has8Bit(message) ? { use8BitMime: true } : {}) }, raw: message });
       return `smtp: ${String(info.response ?? 'sent')}`;
     },
     close: () => transporter.close(),
   };
+}
+
+function has8Bit(message: Buffer): boolean {
+  for (const byte of message) if (byte >= 0x80) return true;
+  return false;
 }
 
 /** The embedded default: DSNs as .eml files, written whole (temp file, then rename). */

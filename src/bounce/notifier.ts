@@ -4,7 +4,7 @@ import type { StatusStore } from '../delivery/status-store.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RecipientStatus } from '../delivery/status-types.js';
 import type { FinalEvent } from '../delivery/tracker.js';
-import { buildDsn, decodeXtext, type DsnKind, type DsnRecipient } from './dsn-message.js';
+import { buildDsn, type DsnKind, type DsnRecipient } from './dsn-message.js';
 import type { DsnTransport } from './dsn-transport.js';
 import { dsnKindFor } from './notify-policy.js';
 import { describeStatus } from './status-words.js';
@@ -124,12 +124,15 @@ export class BounceNotifier {
       from: this.options.from,
       to: tx.sender,
       arrivalDate: new Date(tx.receivedAt),
-      ...(tx.envid ? { envid: decodeXtext(tx.envid) } : {}),
+      // smtp-server has decoded ENVID's and ORCPT's xtext already: decoding again would turn
+      // `+2B41` into 'A'.
+      ...(tx.envid ? { envid: tx.envid } : {}),
       originalMessageId: tx.messageId,
       ...(tx.subject ? { originalSubject: tx.subject } : {}),
       recipients,
       messageId: task.id,
-      returned: tx.ret === 'FULL' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
+      // RET applies to failure reports only (RFC 3461 4.3): a delay notice does not carry a megabyte back.
+      returned: tx.ret === 'FULL' && kind === 'failed' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
     });
     let where: string;
     try {
@@ -171,8 +174,9 @@ export class BounceNotifier {
     return {
       address: record.recipient,
       number: record.number,
-      ...(record.orcpt ? { originalRecipient: decodeXtext(record.orcpt) } : {}),
-      status: kind === 'delivered' ? '2.0.0' : kind === 'delayed' ? '4.4.7' : (record.dsnStatus ?? '5.0.0'),
+      ...(record.orcpt ? { originalRecipient: record.orcpt } : {}),
+      // A delay is still being tried: its last temporary status, not 4.4.7 ("delivery time expired").
+      status: kind === 'delivered' ? '2.0.0' : kind === 'delayed' ? (record.dsnStatus?.startsWith('4.') ? record.dsnStatus : '4.0.0') : (record.dsnStatus ?? '5.0.0'),
       ...(kind !== 'delayed' && record.diagnostic ? { diagnostic: record.diagnostic } : {}),
       explanation: explanation[kind],
       ...(lastAttempt ? { lastAttempt: new Date(lastAttempt) } : {}),

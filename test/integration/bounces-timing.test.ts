@@ -41,7 +41,7 @@ describe('time-driven DSNs', () => {
     cleanups.push(() => relay.stop());
     const id = await send(relay, 'slow@example.com', '<+4915100000009@sms.localhost> NOTIFY=DELAY,FAILURE', 'Slow one');
     const delayed = parseDsn((await sink.waitFor((m) => m.raw.includes('Delayed SMS'))).raw);
-    expect(delayed.perRecipient[0]).toMatchObject({ action: 'delayed', status: '4.4.7', 'final-recipient': 'rfc822;+4915100000009@sms.localhost' });
+    expect(delayed.perRecipient[0]).toMatchObject({ action: 'delayed', status: '4.0.0', 'final-recipient': 'rfc822;+4915100000009@sms.localhost' });
     expect(delayed.perRecipient[0]!['will-retry-until']).toMatch(/\+0000$/);
     const expired = parseDsn((await sink.waitFor((m) => m.raw.includes('Undelivered SMS'))).raw);
     expect(expired.perRecipient[0]).toMatchObject({ action: 'failed', status: '4.4.7' });

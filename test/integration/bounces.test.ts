@@ -76,9 +76,9 @@ describe('bounces (RFC 3464 DSNs) for failures after 250', () => {
   });
 
   it('an UNDELIV receipt bounces with the receipt stat/err, and ORCPT/ENVID/RET=FULL are honoured', async () => {
-    await send('ops@example.com', ['<+15555550005@sms.localhost> ORCPT=rfc822;pager+2Bduty@example.com'], 'disk full', ' RET=FULL ENVID=env-42');
+    await send('ops@example.com', ['<+15555550005@sms.localhost> ORCPT=rfc822;pager+2Bduty@example.com'], 'disk full', ' RET=FULL ENVID=env+2B42');
     const dsn = parseDsn((await sink.waitFor(forSubject('Alert 2'))).raw);
-    expect(dsn.perMessage['original-envelope-id']).toBe('env-42');
+    expect(dsn.perMessage['original-envelope-id']).toBe('env+42'); // decoded once (smtp-server does it), not twice
     expect(dsn.perRecipient[0]).toMatchObject({
       'original-recipient': 'rfc822;pager+duty@example.com',
       'final-recipient': 'rfc822;+15555550005@sms.localhost',

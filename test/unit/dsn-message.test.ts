@@ -1,5 +1,6 @@
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { buildDsn, decodeXtext } from '../../src/bounce/dsn-message.js';
+import { buildDsn } from '../../src/bounce/dsn-message.js';
 import { dsnKindFor } from '../../src/bounce/notify-policy.js';
 import { describeStatus } from '../../src/bounce/status-words.js';
 import { parseDsn } from '../helpers/smtp-sink.js';
@@ -52,8 +53,38 @@ describe('DSN message', () => {
     expect(dsn.perRecipient[0]!.action).toBe('delivered');
   });
 
-  it('decodes xtext in ORCPT and ENVID', () => {
-    expect(decodeXtext('rfc822;pager+2Bduty@example.com')).toBe('rfc822;pager+duty@example.com');
+  it.each([
+    ['non-ASCII', 'ディスク容量が不足しています'.repeat(6), 78],
+    ['long, with spaces', 'disk full on db-01 '.repeat(50), 78],
+    ['one unbroken 998-character word', 'x'.repeat(998), 998],
+    ['CR LF smuggling a header', 'disk full\r\nBcc: victim@example.com', 78],
+  ])('folds a %s subject into short lines and never lets it inject a header', async (_what, originalSubject, longest) => {
+    {
+      const raw = buildDsn({ ...base, originalSubject, kind: 'failed', returned: { kind: 'headers', headers: 'Subject: x' } }).toString('latin1');
+      const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
+      for (const line of head.split('\r\n')) expect(line.length).toBeLessThanOrEqual(longest);
+      expect(head).not.toMatch(/^Bcc:/m);
+      const subject = (await simpleParser(Buffer.from(raw, 'latin1'))).subject ?? '';
+      expect(subject.startsWith(`Undelivered SMS returned to sender: ${originalSubject.replace(/\r\n/g, ' ').slice(0, 20)}`)).toBe(true);
+    }
+  });
+
+  it('declares 8-bit returned content, ends every line with CRLF, and returns only the headers of a message SMTP could not carry', () => {
+    const eightBit = buildDsn({ ...base, kind: 'failed', returned: { kind: 'full', raw: Buffer.from('Subject: s\n\nGrüße\rbare CR\n', 'latin1') } }).toString('latin1');
+    expect(eightBit).toMatch(/^Content-Transfer-Encoding: 8bit$/m);
+    expect(eightBit).not.toMatch(/[^\r]\n|\r[^\n]/);
+    const longLine = buildDsn({ ...base, kind: 'failed', returned: { kind: 'full', raw: Buffer.from(`Subject: s\r\n\r\n${'a'.repeat(1_200)}\r\n`) } }).toString('latin1');
+    expect(parseDsn(longLine).parts[2]!.headers['content-type']).toBe('text/rfc822-headers');
+    expect(longLine).not.toMatch(/[^\r\n]{999}/);
+  });
+
+  it('names the address as written when it differs from the number, and skips In-Reply-To for an id that is not one', () => {
+    const dsn = parseDsn(buildDsn({
+      ...base, kind: 'failed', originalMessageId: 'a b@c> <d@e', returned: { kind: 'headers', headers: 'Subject: x' },
+      recipients: [{ ...base.recipients[0]!, address: '015112345678@sms.localhost' }],
+    }).toString());
+    expect(dsn.perRecipient[0]).toMatchObject({ 'original-recipient': 'rfc822;015112345678@sms.localhost', 'final-recipient': 'rfc822;+4915112345678@sms.localhost' });
+    expect(dsn.headers['in-reply-to']).toBeUndefined();
   });
 });
 
