@@ -1,6 +1,8 @@
 /**
  * Cutting a message down to maxSegments with a visible marker, so the reader knows the end
- * is missing. Works on atoms, so a cut never lands inside an escape pair or an emoji.
+ * is missing. Works on atoms, so a cut never lands inside an escape pair or a surrogate pair,
+ * and moves back to a grapheme boundary, so it never keeps half of a flag, a skin-toned or ZWJ
+ * emoji, or a letter without its combining accent.
  */
 import { countParts, type Atom, type Limits } from './segment.js';
 
@@ -45,7 +47,29 @@ export function truncateAtoms(
     }
     dropped += atoms[j - 1]!.units;
   }
+  cut = graphemeStartAtOrBefore(atoms, cut);
   while (cut > 0 && isSpace(atoms[cut - 1]!)) cut--;
 
   return [...atoms.slice(0, cut), ...tail];
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The largest atom index ≤ `cut` where a grapheme cluster starts (or the end of the text). */
+function graphemeStartAtOrBefore(atoms: readonly Atom[], cut: number): number {
+  if (cut <= 0 || cut >= atoms.length) return cut;
+  // Enough text after the cut to see the cluster it may be inside (a family emoji is 7 atoms,
+  // a flag 2); a cluster longer than that is cut as before.
+  const window = atoms.slice(0, Math.min(atoms.length, cut + 16));
+  const offsets: number[] = [];
+  let units = 0;
+  for (const atom of window) {
+    offsets.push(units);
+    units += atom.text.length;
+  }
+  const starts = new Set<number>();
+  for (const { index } of graphemes.segment(window.map((a) => a.text).join(''))) starts.add(index);
+  let at = cut;
+  while (at > 0 && !starts.has(offsets[at]!)) at--;
+  return at;
 }

@@ -74,7 +74,7 @@ describe('buildSubmitParts', () => {
     const udh8 = buildSubmitParts(sms(long), options);
     const sar = buildSubmitParts(sms(long, 'sar'), { ...options, concat: 'sar' });
     expect(udh8.ok && (udh8.parts[0]!.params.short_message as Buffer)[3]).toBe(0xff);
-    expect(sar.ok && sar.parts[1]!.params).toMatchObject({ sar_msg_ref_num: 0x1ff, sar_total_segments: 2, sar_segment_seqnum: 2 });
+    expect(sar.ok && sar.parts[1]!.params).toMatchObject({ sar_msg_ref_num: 0xff, sar_total_segments: 2, sar_segment_seqnum: 2 }); // 8-bit, like udh8's sizing
   });
 
   it('refuses what an SMSC would refuse, with its status', () => {

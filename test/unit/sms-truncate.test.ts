@@ -24,6 +24,12 @@ describe('truncation to maxSegments', () => {
     // A pair that does not fit is left out whole, so the text ends one unit short.
     ['escape pair at the cut', `${a(156)}€€€€`, 1, `${a(156)}...`, [159]],
     ['emoji at the cut', `${ya(68)}😀😀😀`, 1, `${ya(68)}…`, [69]],
+    // A grapheme cluster that does not fit whole is left out whole: no lone flag letter, no emoji
+    // without its skin tone or with a dangling joiner, no letter without its accent.
+    ['skin-toned emoji at the cut', `${ya(66)}👍🏽x`, 1, `${ya(66)}…`, [67]],
+    ['flag at the cut', `${ya(66)}🇫🇷x`, 1, `${ya(66)}…`, [67]],
+    ['ZWJ family at the cut', `${ya(66)}👨‍👩‍👧x`, 1, `${ya(66)}…`, [67]],
+    ['combining accent at the cut', `${ya(68)}e\u0301x`, 1, `${ya(68)}…`, [69]],
   ])('%s', (_name, text, maxSegments, expected, parts) => {
     const sms = buildSms(text, { maxSegments });
     expect(sms.text).toBe(expected);

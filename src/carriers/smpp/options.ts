@@ -24,7 +24,7 @@ export interface SmppCarrierOptions {
   reconnect?: { initialMs?: number; maxMs?: number };
   /** 0/undefined = unlimited; smooth pacing, in-process. */
   throughputPerSecond?: number;
-  /** data_coding for GSM-7 text, default 0 (some SMSCs want 1 or 0xF0). */
+  /** data_coding for GSM-7 text, default 0 (some SMSCs want 1 or 0xF1; 0xF0 would be class 0, flash SMS). */
   gsmDataCoding?: number;
   /** Default udh8; exposed as carrier.concat. */
   concat?: ConcatMethod;

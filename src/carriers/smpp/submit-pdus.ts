@@ -81,7 +81,9 @@ export function buildSubmitParts(sms: OutboundSms, options: SubmitOptions): Buil
       params.short_message = body;
     } else if (options.concat === 'sar') {
       params.short_message = body;
-      params.sar_msg_ref_num = sms.concatRef & 0xffff;
+      // 8 bits: parts are sized for the 6-octet UDH an SMSC builds from an 8-bit reference; a
+      // reference over 255 would make it use the 7-octet form, one octet more than a full part has.
+      params.sar_msg_ref_num = sms.concatRef & 0xff;
       params.sar_total_segments = total;
       params.sar_segment_seqnum = seq;
     } else {
