@@ -83,7 +83,8 @@ const smppCarrierSchema = z.strictObject({
 export const carrierSchema = z.discriminatedUnion('type', [smppCarrierSchema, httpCarrierSchema]);
 
 const routeSchema = z.strictObject({
-  match: z.string().min(1).optional(),
+  // Compared with E.164 numbers: `+4915`, `4915` or `*`; `0049` or spaces would never match.
+  match: z.string().regex(/^(\*|\+?[1-9][0-9]*\*?)$/, 'a number prefix like +4915 (country code first, no spaces), or *').optional(),
   region: region.optional(),
   carriers: z.array(z.string().min(1)).min(1),
 }).refine((r) => (r.match === undefined) !== (r.region === undefined), 'a route needs exactly one of match or region');

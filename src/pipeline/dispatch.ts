@@ -75,6 +75,8 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
 
     let lastError: Smtp2SmsError | undefined;
     let anyTemporary = false;
+    // The longest pause any carrier asked for: the retry must respect it whichever failed last.
+    let retryAfterMs = 0;
     for (const carrier of ordered) {
       if (!deps.breakers.allow(carrier.name)) {
         await record(deps, job, route, carrier.name, 'CIRCUIT_OPEN', `circuit ${deps.breakers.describe(carrier.name)}`);
@@ -84,11 +86,18 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       }
       let result: SubmitResult;
       let sms: SmsMessage;
+      let expired: MessageError | undefined;
       try {
         sms = encodeFor(carrier, data.text, options);
         await acquireRate(deps, carrier.name, sms.parts);
+        // The time may have run out on an earlier carrier or in the rate limit's wait.
+        if (Date.now() >= data.expiresAt && !(job.data.progress?.partIds.length)) {
+          deps.breakers.release(carrier.name);
+          throw (expired = new MessageError('EXPIRED', `not accepted by a carrier within the validity period (attempt ${job.attempt})`, true));
+        }
         result = await submit(carrier, job, sms, options);
       } catch (error) {
+        if (error === expired) throw error;
         if (error instanceof QueueError) {
           deps.breakers.release(carrier.name);
           throw error;
@@ -105,6 +114,10 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         lastError = err;
         if (err.permanent && err.details.subject !== 'carrier') throw err;
         if (!err.permanent) anyTemporary = true;
+        retryAfterMs = Math.max(retryAfterMs, err.details.retryAfterMs ?? 0);
+        // Some parts are on the phone's way already: another carrier now would send them again.
+        // The retry resumes on this one (it goes first); failover waits for a later attempt.
+        if (accepted && accepted.length > 0 && !err.permanent) throw withRetryAfter(err, retryAfterMs);
         continue;
       }
       deps.breakers.success(carrier.name);
@@ -123,10 +136,16 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
     if (!lastError) throw new MessageError('NO_CARRIER', `route ${route.name} names no configured carrier`, true);
     // Every carrier failed. Final only if each refused it for good; otherwise try again later.
     if (anyTemporary && lastError.permanent) {
-      throw new CarrierError('ALL_CARRIERS_FAILED', `every carrier of route ${route.name} failed; last: ${lastError.message}`, false, { subject: 'carrier' });
+      throw new CarrierError('ALL_CARRIERS_FAILED', `every carrier of route ${route.name} failed; last: ${lastError.message}`, false, { subject: 'carrier', ...(retryAfterMs > 0 ? { retryAfterMs } : {}) });
     }
-    throw lastError;
+    throw lastError instanceof CarrierError ? withRetryAfter(lastError, retryAfterMs) : lastError;
   };
+}
+
+/** `error` asking for at least `retryAfterMs` before the next attempt. */
+function withRetryAfter(error: CarrierError, retryAfterMs: number): CarrierError {
+  if (retryAfterMs <= (error.details.retryAfterMs ?? 0)) return error;
+  return new CarrierError(error.code, error.message, error.permanent, { ...error.details, retryAfterMs }, { cause: error });
 }
 
 /** Submitted, or ended by a carrier's answer, a receipt or expiry (not by storm control's word). */

@@ -46,6 +46,12 @@ export class SmsWorker {
           const err = error instanceof Error ? error : new Error(String(error));
           // The last allowed attempt is final too, or its message would fail without a DSN.
           const lastAttempt = smsJob.attempt >= (job.opts.attempts ?? 1);
+          // A carrier took it (or it failed for good) and only the record is missing: calling it
+          // failed on the last attempt would bounce an SMS that is on its way.
+          if (lastAttempt && err instanceof QueueError && err.code === OUTCOME_NOT_RECORDED) {
+            hooks.onWorkerError?.(new Error(`job ${smsJob.id}: ${err.message}; no attempts left to record it`));
+            throw new UnrecoverableError(`${err.code}: ${err.message}`);
+          }
           if (isFinal(err) || lastAttempt) {
             try {
               await hooks.onFinalFailure(smsJob, err);

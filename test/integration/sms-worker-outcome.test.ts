@@ -17,7 +17,7 @@ const redis = new Redis(REDIS_URL);
 const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const close of closers.reverse()) await close().catch(() => undefined);
-  const keys = await redis.keys(`${prefix}:*`);
+  const keys = [...(await redis.keys(`${prefix}:*`)), ...(await redis.keys(`${prefix}-last:*`))];
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
 });
@@ -61,5 +61,32 @@ describe('a final failure whose outcome cannot be recorded for a while', () => {
     expect(recorded).toBe(1);
     expect(tries).toBeGreaterThan(1);
     expect(tries).toBeLessThan(8);
+  });
+});
+
+describe('an acceptance that cannot be recorded on the last attempt', () => {
+  it('is not reported as a failure (the SMS is on its way): no final failure, an error instead', async () => {
+    // Its own prefix: the worker of the test above still listens on the first one.
+    const queue = new SmsQueue({ redisUrl: REDIS_URL, prefix: `${prefix}-last`, attempts: 1 });
+    closers.push(() => queue.close());
+    const finals: string[] = [];
+    const errors: string[] = [];
+    const worker = new SmsWorker(
+      { redisUrl: REDIS_URL, prefix: `${prefix}-last`, concurrency: 1, backoff: { initialMs: 100, maxMs: 100 }, lockDurationMs: 5_000 },
+      {
+        process: async () => {
+          throw new QueueError(OUTCOME_NOT_RECORDED, 'primary accepted job x but that could not be recorded');
+        },
+        onFinalFailure: async (job) => void finals.push(job.id),
+        onWorkerError: (err) => void errors.push(err.message),
+      },
+    );
+    closers.push(() => worker.close());
+    worker.start();
+    const now = Date.now();
+    await queue.enqueue([{ id: 'tx2-15555550100', data: { txId: 'tx2', messageId: 'm2', sender: 's@example.com', recipient: '+15555550100@x', number: '+15555550100', text: 'disk full', receivedAt: now, expiresAt: now + 60_000 } }]);
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(errors.join('\n')).toContain('no attempts left to record it');
+    expect(finals).toEqual([]);
   });
 });

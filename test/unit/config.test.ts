@@ -99,6 +99,8 @@ describe('errors name the key', () => {
     ['a non-ASCII sender id', withMinimum({ sms: { from: 'Überwachung' } }), /^ {2}- sms\.from: printable ASCII only/m],
     ['an unknown default region', withMinimum({ sms: { defaultRegion: 'ZZ' } }), /^ {2}- sms\.defaultRegion: not a region libphonenumber knows/m],
     ['an unknown route region', withMinimum({ routes: [{ region: 'XX', carriers: ['primary'] }] }), /^ {2}- routes\.0\.region: not a region libphonenumber knows/m],
+    ['a route prefix written with 00', withMinimum({ routes: [{ match: '0049', carriers: ['primary'] }] }), /^ {2}- routes\.0\.match: a number prefix like \+4915/m],
+    ['a route prefix with a space', withMinimum({ routes: [{ match: '+44 79', carriers: ['primary'] }] }), /^ {2}- routes\.0\.match: a number prefix like \+4915/m],
   ];
 
   it.each(cases)('%s', (_what, raw, line) => {
