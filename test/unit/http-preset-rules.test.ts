@@ -36,6 +36,7 @@ type Row = [preset: string, reply: readonly [number, unknown, string?], code: st
 const ROWS: Row[] = [
   ['twilio', twilio(21211), 'TWILIO_21211', 'permanent', 'number', '5.1.1'],
   ['twilio', twilio(21614), 'TWILIO_21614', 'permanent', 'number', '5.1.1'],
+  ['twilio', twilio(21635), 'TWILIO_21635', 'permanent', 'number', '5.1.1'], // a landline
   ['twilio', twilio(21610), 'TWILIO_21610', 'permanent', 'number', '5.7.1'],
   ['twilio', twilio(21612), 'TWILIO_21612', 'permanent', 'carrier', '5.4.4'],
   ['twilio', twilio(21408), 'TWILIO_21408', 'permanent', 'carrier', '5.7.1'],

@@ -68,10 +68,15 @@ describe('payload shapes', () => {
       results: [
         { bulkId: 'b1', messageId: 'm1', to: '447700900001', status: { groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET' }, error: { groupId: 0, groupName: 'OK', id: 0, name: 'NO_ERROR', permanent: false } },
         { bulkId: 'b1', messageId: 'm2', to: '447700900002', status: { groupId: 2, groupName: 'UNDELIVERABLE', id: 9, name: 'UNDELIVERABLE_NOT_DELIVERED' }, error: { groupId: 1, groupName: 'HANDSET_ERRORS', id: 27, name: 'EC_ABSENT_SUBSCRIBER', permanent: false } },
+        // In the DELIVERED group, but only at the operator: a later report may still say undeliverable.
+        { bulkId: 'b1', messageId: 'm3', to: '447700900003', status: { groupId: 3, groupName: 'DELIVERED', id: 2, name: 'DELIVERED_TO_OPERATOR' }, error: { groupId: 0, groupName: 'OK', id: 0, name: 'NO_ERROR', permanent: false } },
+        { bulkId: 'b1', messageId: 'm4', to: '447700900004', status: { groupId: 5, groupName: 'REJECTED', id: 12, name: 'REJECTED_NOT_ENOUGH_CREDITS' }, error: { groupId: 0, groupName: 'OK', id: 0, name: 'NO_ERROR', permanent: false } },
       ],
     };
     expect((await carrier.handleWebhook(post(`/webhooks/ib?token=${TOKEN}`, body))).status).toBe(200);
-    expect(receipts.map((r) => [r.carrierMessageId, r.stat, r.err])).toEqual([['m1', 'DELIVRD', 'NO_ERROR'], ['m2', 'UNDELIV', 'EC_ABSENT_SUBSCRIBER']]);
+    expect(receipts.map((r) => [r.carrierMessageId, r.stat, r.err])).toEqual([
+      ['m1', 'DELIVRD', 'NO_ERROR'], ['m2', 'UNDELIV', 'EC_ABSENT_SUBSCRIBER'], ['m3', 'ENROUTE', 'NO_ERROR'], ['m4', 'REJECTD', 'NO_ERROR'],
+    ]);
   });
 
   it('Sinch: recipient reports are receipts, batch summaries are not', async () => {

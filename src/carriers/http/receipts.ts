@@ -33,7 +33,7 @@ export function parseReceipts(spec: WebhookSpec, doc: unknown, carrier: string, 
       result.skipped.push({ ...(id ? { id } : {}), ...(word ? { status: word } : {}), why: `no ${id ? spec.status : spec.id}` });
       continue;
     }
-    let stat: string | undefined = spec.statuses[word.toLowerCase()];
+    let stat: string | undefined = statusFor(spec.statuses, word.toLowerCase());
     let err = spec.err !== undefined ? getText(item, spec.err) : undefined;
     const summary = [`${spec.status}=${word}`];
     if (spec.receiptText !== undefined) {
@@ -65,4 +65,20 @@ function refine(text: string | undefined): { stat?: string; err?: string } {
   const parsed = parseReceipt({ text });
   if (!parsed) return {};
   return { stat: parsed.stat, ...(parsed.err !== undefined ? { err: parsed.err } : {}) };
+}
+
+/**
+ * The stat for a provider's status word: an exact key first, else the longest `prefix*` key that
+ * matches (Infobip names its statuses GROUP_DETAIL: `rejected_*` covers every rejection).
+ */
+function statusFor(statuses: Readonly<Record<string, string>>, word: string): string | undefined {
+  const exact = statuses[word];
+  if (exact !== undefined) return exact;
+  let best: { length: number; stat: string } | undefined;
+  for (const [key, stat] of Object.entries(statuses)) {
+    if (!key.endsWith('*')) continue;
+    const prefix = key.slice(0, -1);
+    if (word.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = { length: prefix.length, stat };
+  }
+  return best?.stat;
 }

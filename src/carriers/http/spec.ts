@@ -81,7 +81,11 @@ export interface WebhookSpec {
   err?: string;
   /** A field holding an SMPP-style receipt text (`id:.. stat:.. err:..`) or `NACK/0x..` reply that refines stat and err (Kannel `%A`). */
   receiptText?: string;
-  /** Provider status word (compared lower case) → receipt stat. Words not listed are logged and ignored. */
+  /**
+   * Provider status word (compared lower case) → receipt stat; a key ending in `*` matches words
+   * starting with the rest (the longest such key wins, an exact key first). Words not matched are
+   * logged and ignored.
+   */
   statuses: Record<string, ReceiptStat>;
   /** Only payloads whose field equals one of these are receipts (Telnyx event types). */
   filter?: { field: string; equals: string[] };

@@ -54,9 +54,15 @@ export function infobip(c: PresetInput): PresetSpec {
       verify: 'token',
       items: 'results',
       id: 'messageId',
-      status: 'status.groupName',
+      // status.name, not groupName: DELIVERED_TO_OPERATOR is in the "delivered" group but is an
+      // intermediate report ("not yet the handset; a further DLR may follow", Infobip's status
+      // codes), and taking it as final would ignore a later UNDELIVERABLE and its bounce.
+      status: 'status.name',
       err: 'error.name',
-      statuses: { pending: 'ENROUTE', delivered: 'DELIVRD', undeliverable: 'UNDELIV', expired: 'EXPIRED', rejected: 'REJECTD' },
+      statuses: {
+        delivered_to_handset: 'DELIVRD', delivered_to_operator: 'ENROUTE', 'delivered_*': 'DELIVRD', 'pending_*': 'ENROUTE',
+        'undeliverable_*': 'UNDELIV', 'expired_*': 'EXPIRED', 'rejected_*': 'REJECTD', missing_to: 'REJECTD',
+      },
     },
   };
 }

@@ -102,7 +102,7 @@ export function telnyx(c: PresetInput): PresetSpec {
       err: 'data.payload.errors[0].code',
       statuses: {
         queued: 'ACCEPTD', sending: 'ENROUTE', sent: 'ENROUTE', delivered: 'DELIVRD',
-        sending_failed: 'UNDELIV', delivery_failed: 'UNDELIV', delivery_unconfirmed: 'UNKNOWN',
+        sending_failed: 'UNDELIV', delivery_failed: 'UNDELIV', delivery_unconfirmed: 'UNKNOWN', expired: 'EXPIRED',
       },
     },
   };

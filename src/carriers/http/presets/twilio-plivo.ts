@@ -31,6 +31,7 @@ export function twilio(c: PresetInput): PresetSpec {
       errors: [
         permanent('TWILIO_21211', 'code', ['21211'], 'number', '5.1.1'),
         permanent('TWILIO_21614', 'code', ['21614'], 'number', '5.1.1'),
+        permanent('TWILIO_21635', 'code', ['21635'], 'number', '5.1.1'), // "'To' number cannot be a landline"
         permanent('TWILIO_21610', 'code', ['21610'], 'number', '5.7.1'),
         permanent('TWILIO_21612', 'code', ['21612'], 'carrier', '5.4.4'),
         permanent('TWILIO_21408', 'code', ['21408'], 'carrier', '5.7.1'),
