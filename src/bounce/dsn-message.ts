@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
@@ -105,7 +106,7 @@ function returnedPart(returned: DsnInput['returned']): { part: Buffer; includes8
   if (returned.kind === 'full') {
     const raw = Buffer.from(crlf(returned.raw.toString('latin1')) + '\r\n', 'latin1');
     if (!raw.includes(0) && !/[^\r\n]{999}/.test(raw.toString('latin1'))) {
-      const eightBit = hasHighBytes(raw);
+      const eightBit = !isAscii(raw);
       const header = `Content-Type: message/rfc822\r\n${eightBit ? 'Content-Transfer-Encoding: 8bit\r\n' : ''}Content-Description: Undelivered Message\r\n\r\n`;
       return { part: Buffer.concat([Buffer.from(header), raw]), includes8Bit: eightBit };
     }
@@ -114,15 +115,11 @@ function returnedPart(returned: DsnInput['returned']): { part: Buffer; includes8
     return returnedPart({ kind: 'headers', headers: end < 0 ? text : text.slice(0, end) });
   }
   const headers = Buffer.from(`${crlf(returned.headers).replace(/[^\r\n]{999,}/g, (line) => line.slice(0, 998))}\r\n`, 'latin1');
-  const eightBit = hasHighBytes(headers);
+  const eightBit = !isAscii(headers);
   const header = `Content-Type: text/rfc822-headers\r\n${eightBit ? 'Content-Transfer-Encoding: 8bit\r\n' : ''}Content-Description: Undelivered Message Headers\r\n\r\n`;
   return { part: Buffer.concat([Buffer.from(header), headers]), includes8Bit: eightBit };
 }
 
-function hasHighBytes(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte >= 0x80) return true;
-  return false;
-}
 
 function humanText(input: DsnInput): string {
   const intro: Record<DsnKind, string> = {

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -24,16 +25,11 @@ export function smtpDsnTransport(options: { host: string; port: number; name: st
   return {
     async send(to, message) {
       // BODY=8BITMIME when a returned original carries 8-bit bytes (declared in the DSN).
-      const info = await transporter.sendMail({ envelope: { from: '', to: [to], ...(has8Bit(message) ? { use8BitMime: true } : {}) }, raw: message });
+      const info = await transporter.sendMail({ envelope: { from: '', to: [to], ...(isAscii(message) ? {} : { use8BitMime: true }) }, raw: message });
       return `smtp: ${String(info.response ?? 'sent')}`;
     },
     close: () => transporter.close(),
   };
-}
-
-function has8Bit(message: Buffer): boolean {
-  for (const byte of message) if (byte >= 0x80) return true;
-  return false;
 }
 
 /** The embedded default: DSNs as .eml files, written whole (temp file, then rename). */

@@ -6,6 +6,7 @@
  * goes to mailparser; a test holds this path to mailparser's result on every fixture it accepts.
  * Address headers still go through mailparser's own parser.
  */
+import { isAscii } from 'node:buffer';
 import { parseAddressHeader } from 'mailparser';
 import { addressText, stripAngles } from './fields.js';
 import { capText, foldLine, foldText } from './fold.js';
@@ -65,7 +66,7 @@ export function parsePlainTextMail(raw: Buffer, limits: ParseLimits): ParsedMail
 function splitHead(raw: Buffer): { head: string; bodyStart: number } | undefined {
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0 || end > MAX_HEAD_BYTES) return undefined;
-  for (let i = 0; i < end; i++) if (raw[i]! >= 0x80) return undefined;
+  if (!isAscii(raw.subarray(0, end))) return undefined;
   return { head: raw.toString('latin1', 0, end), bodyStart: end + 4 };
 }
 
@@ -94,7 +95,7 @@ function decodeBody(body: Buffer, charset: string): string | undefined {
     if (body[i + 1] !== 0x0a) return undefined;
   }
   if (charset === 'us-ascii') {
-    for (let i = 0; i < body.length; i++) if (body[i]! >= 0x80) return undefined;
+    if (!isAscii(body)) return undefined;
     return body.toString('latin1');
   }
   try {
