@@ -51,7 +51,8 @@ for c = 1, calls do
   -- control's markers, so a recipient held then stays held (it goes out with its summary, once)
   -- and one already sent in a summary is not sent on its own.
   local rcpt = KEYS[2 + c]
-  local prior = redis.call('HGET', rcpt, 'state')
+  local seen = redis.call('HMGET', rcpt, 'state', 'finalState')
+  local prior = seen[1]
   local d
   if prior == 'held' then
     d = {'defer', 'burst', tostring(redis.call('ZSCORE', k[6], a[11]) or a[1])}
@@ -61,7 +62,7 @@ for c = 1, calls do
     d = stormDecide(k, a)
   end
   -- Suppressed on that attempt, sent on this one: the record must not keep saying suppressed.
-  if d[1] == 'send' and redis.call('HGET', rcpt, 'finalState') == 'suppressed' then
+  if d[1] == 'send' and seen[2] == 'suppressed' then
     redis.call('HDEL', rcpt, 'finalState', 'storm')
     redis.call('HSET', rcpt, 'state', 'queued')
   end
