@@ -53,7 +53,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       // Accepted in an earlier attempt whose bookkeeping failed: record it, never send it again
       // (and never call it expired: the carrier took it in time).
       const carrier = deps.carriers.get(progress.carrier);
-      if (carrier) return recordAccepted(deps, job, route, carrier, encodeFor(carrier, data.text, options), { carrier: carrier.name, partIds: progress.partIds }, log, options);
+      if (carrier) return recordSubmission(deps, job, route, carrier, encodeFor(carrier, data.text, options), { carrier: carrier.name, partIds: progress.partIds }, log, options);
     }
     // A job run again that a carrier already took (its completion was lost: a Redis error after
     // the record, a shutdown that abandoned it mid-submit) has nothing left to do. One read, on
@@ -122,7 +122,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       }
       deps.breakers.success(carrier.name);
       try {
-        await recordAccepted(deps, job, route, carrier, sms, result, log, options);
+        await recordSubmission(deps, job, route, carrier, sms, result, log, options);
       } catch (error) {
         // The carrier has the message: the retry must record it, never send it again.
         await job.saveProgress({ carrier: carrier.name, partIds: result.partIds, complete: true }).catch((saveError: unknown) => {
@@ -191,29 +191,26 @@ function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: Dispatc
 }
 
 /**
- * Records a carrier's acceptance. A failure is OUTCOME_NOT_RECORDED, which the queue retries on its
- * backoff whatever the validity, so that the retry records it rather than calling it expired.
+ * Records a carrier's acceptance, then counts it. A failed record is OUTCOME_NOT_RECORDED, which
+ * the queue retries on its backoff whatever the validity, so that the retry records it (counting
+ * it then, once) rather than calling it expired.
  */
-async function recordAccepted(deps: DispatchDeps, job: SmsJob, route: Route, carrier: Carrier, sms: SmsMessage, result: SubmitResult, log: Logger, options: DispatchOptions): Promise<void> {
+async function recordSubmission(deps: DispatchDeps, job: SmsJob, route: Route, carrier: Carrier, sms: SmsMessage, result: SubmitResult, log: Logger, options: DispatchOptions): Promise<void> {
+  const expectedParts = deps.firstPartOnly(carrier.name) ? 1 : result.partIds.length;
   try {
-    await succeeded(deps, job, route, carrier, sms, result, log, options);
+    // The message expires if no final receipt has come by the end of its validity; without
+    // receipts there is nothing to wait for, and acceptance is all that will ever be known.
+    await deps.status.recordSubmitted(job.id, {
+      route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts,
+      ...(deps.expectsReceipts(carrier.name) ? { deadline: Math.max(job.data.expiresAt, Date.now()) + options.receiptGraceMs } : {}),
+    });
   } catch (error) {
     throw new QueueError(OUTCOME_NOT_RECORDED, `${carrier.name} accepted job ${job.id} but that could not be recorded: ${(error as Error).message}`, { cause: error });
   }
-}
-
-async function succeeded(deps: DispatchDeps, job: SmsJob, route: Route, carrier: Carrier, sms: SmsMessage, result: SubmitResult, log: Logger, options: DispatchOptions): Promise<void> {
   deps.metrics.smsSubmitted.inc({ carrier: carrier.name, encoding: sms.encoding });
   deps.metrics.smsSegments.inc({ carrier: carrier.name, encoding: sms.encoding }, sms.parts);
   deps.metrics.submitLatency.observe({ carrier: carrier.name }, (Date.now() - job.data.receivedAt) / 1000);
   if (sms.truncated) deps.metrics.smsTruncated.inc();
-  const expectedParts = deps.firstPartOnly(carrier.name) ? 1 : result.partIds.length;
-  // The message expires if no final receipt has come by the end of its validity; without
-  // receipts there is nothing to wait for, and acceptance is all that will ever be known.
-  await deps.status.recordSubmitted(job.id, {
-    route: route.name, carrier: carrier.name, partIds: result.partIds, attempts: job.attempt, expectedParts,
-    ...(deps.expectsReceipts(carrier.name) ? { deadline: Math.max(job.data.expiresAt, Date.now()) + options.receiptGraceMs } : {}),
-  });
   log.info(
     { event: 'sms.submitted', carrier: carrier.name, encoding: sms.encoding, parts: sms.parts, truncated: sms.truncated, partIds: result.partIds, ...(options.logContent ? { text: sms.text } : {}) },
     'accepted by carrier',
