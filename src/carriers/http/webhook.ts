@@ -9,7 +9,7 @@ import { isRecord } from './json-path.js';
 import { parseReceipts } from './receipts.js';
 import { formObject } from './reply.js';
 import type { WebhookSpec } from './spec.js';
-import { createVerifier, type Verifier, type VerifyContext, type WebhookRequest } from './verify/index.js';
+import { createVerifier, type Verified, type Verifier, type VerifyContext, type WebhookRequest } from './verify/index.js';
 import { headerValue } from './verify/types.js';
 
 export interface WebhookResponse {
@@ -48,7 +48,7 @@ export class WebhookHandler {
     const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, query, body.params);
     const ctx: VerifyContext = { request, signedUrl, params, formParams: body.form, now: this.now() };
 
-    let verified = false;
+    let verified: Verified = false;
     try {
       verified = verifier(ctx);
     } catch (err) {
@@ -64,8 +64,8 @@ export class WebhookHandler {
       this.log.warn({ event: 'webhook.rejected', status: 400, bytes: request.rawBody.length }, 'webhook body is not valid JSON');
       return { status: 400, body: { error: 'body is not valid JSON' } };
     }
-    // A Vonage JWT signs the body (payload_hash), not the URL: its query string is not trusted.
-    const queryTrusted = !(spec.verify.type === 'vonage' && /^bearer\s/i.test(headerValue(request.headers, 'authorization') ?? ''));
+    // A signature over the body only leaves the query string unsigned: it adds nothing then.
+    const queryTrusted = verified === 'request';
     const doc = isRecord(body.doc) ? (queryTrusted ? { ...query, ...body.doc } : body.doc) : body.doc === undefined ? (queryTrusted ? params : body.params) : body.doc;
     const now = this.now();
     const { receipts, skipped } = parseReceipts(spec, doc, this.carrier, now);
