@@ -11,6 +11,7 @@ import { ResolveError } from './resolve-error.js';
 import type { HttpCarrierConfig } from './schema.js';
 import type { HttpCarrierSpec, WebhookSpec, WebhookVerifySpec } from './spec.js';
 import { ed25519PublicKey } from './verify/token-providers.js';
+import { VERIFY_KEYS } from './presets/meta.js';
 import { placeholders, renderText, templateStrings, TemplateError, type TemplateValues } from './template.js';
 
 const ALL_2XX = Array.from({ length: 100 }, (_, i) => 200 + i);
@@ -56,7 +57,8 @@ function resolveWebhook(config: HttpCarrierConfig, base: PresetSpec['webhook']):
   const w = config.webhook!;
   const type = w.verify ?? base.verify;
   const verify: WebhookVerifySpec = { type, tokenParam: w.tokenParam ?? 'token', toleranceSeconds: w.toleranceSeconds ?? 300 };
-  const secret = { twilio: config.authToken, plivo: config.authToken, vonage: config.signatureSecret, messagebird: config.signingSecret, token: w.token, telnyx: undefined }[type];
+  const secretKey = VERIFY_KEYS[type][0];
+  const secret = type === 'token' ? w.token : type === 'telnyx' || secretKey === undefined ? undefined : config[secretKey];
   if (type === 'telnyx') {
     if (!config.publicKey) throw new ResolveError(['publicKey'], 'needed to verify telnyx webhooks');
     try {
@@ -66,8 +68,7 @@ function resolveWebhook(config: HttpCarrierConfig, base: PresetSpec['webhook']):
     }
     verify.publicKey = config.publicKey;
   } else if (!secret) {
-    const key = { twilio: 'authToken', plivo: 'authToken', vonage: 'signatureSecret', messagebird: 'signingSecret', token: 'webhook.token' }[type];
-    throw new ResolveError(key.split('.'), `needed to verify webhooks with verify: ${type}`);
+    throw new ResolveError(type === 'token' || secretKey === undefined ? ['webhook', 'token'] : [secretKey], `needed to verify webhooks with verify: ${type}`);
   } else {
     verify.secret = secret;
   }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { carrierDeliveryOptions } from '../../config/carrier-delivery.js';
 import { positiveDuration } from '../../config/duration.js';
 import { RECEIPT_STATS } from '../../delivery/receipt-stats.js';
-import { CREDENTIAL_KEYS, PRESET_KEYS, PRESET_NAMES, type CredentialKey } from './presets/meta.js';
+import { CREDENTIAL_KEYS, PRESET_KEYS, PRESET_NAMES, VERIFY_KEYS, type CredentialKey } from './presets/meta.js';
 import { ResolveError } from './resolve-error.js';
 import { resolveHttpSpec } from './resolve.js';
 
@@ -130,7 +130,7 @@ export const httpCarrierSchema = z.strictObject({
     if (!config.request?.url) issue(['request', 'url'], 'a carrier without a preset needs request.url');
     // Without a preset only webhook verification reads a credential key: any other would be
     // silently ignored (its value never sent), which check-config must not call valid.
-    const verifyKeys = WEBHOOK_VERIFY_KEYS[config.webhook?.verify ?? 'token'];
+    const verifyKeys = VERIFY_KEYS[config.webhook?.verify ?? 'token'];
     for (const key of CREDENTIAL_KEYS) {
       if (config[key] !== undefined && !verifyKeys.includes(key)) {
         issue([key], 'not used by a carrier without a preset: put it in request.auth, request.headers or vars');
@@ -145,11 +145,5 @@ export const httpCarrierSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: err.path, message: err.message });
   }
 });
-
-/** The credential keys each webhook verification reads (see resolve.ts). */
-const WEBHOOK_VERIFY_KEYS: Record<string, readonly CredentialKey[]> = {
-  twilio: ['authToken'], plivo: ['authToken'], vonage: ['signatureSecret', 'signatureMethod'],
-  messagebird: ['signingSecret'], telnyx: ['publicKey'], token: [],
-};
 
 export type HttpCarrierConfig = z.infer<typeof httpCarrierSchema>;

@@ -2,6 +2,8 @@
  * Which configuration keys each preset needs. Data only, read by the config schema (to name a
  * missing key) and by the presets themselves.
  */
+import type { VerifyType } from '../spec.js';
+
 export const PRESET_NAMES = ['twilio', 'vonage', 'infobip', 'plivo', 'telnyx', 'sinch', 'messagebird', 'clicksend', 'kannel'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -12,6 +14,16 @@ export const CREDENTIAL_KEYS = [
   'messagingProfileId', 'smsc',
 ] as const;
 export type CredentialKey = (typeof CREDENTIAL_KEYS)[number];
+
+/**
+ * The keys each webhook verification reads, its secret (or Telnyx's public key) first; `token`
+ * reads `webhook.token` only. Used to resolve the verifier and, for a carrier without a preset,
+ * to refuse keys nothing would read.
+ */
+export const VERIFY_KEYS: Readonly<Record<VerifyType, readonly CredentialKey[]>> = {
+  twilio: ['authToken'], plivo: ['authToken'], vonage: ['signatureSecret', 'signatureMethod', 'apiKey'],
+  messagebird: ['signingSecret'], telnyx: ['publicKey'], token: [],
+};
 
 export interface PresetKeys {
   required: CredentialKey[];

@@ -32,8 +32,9 @@ export function verifyTwilio(ctx: VerifyContext, authToken: string): boolean {
  *   POST: base URL + "?" + sorted query (then "." when there is one) + sorted POST params as k+v, then "." + nonce
  * The header may hold several comma-separated signatures (main account and subaccount).
  * Falls back to V2 (HMAC-SHA256 over the URL without query + nonce) when only V2 headers are sent.
+ * Returns the nonce of the signature that matched (for replay checks), or undefined.
  */
-export function verifyPlivo(ctx: VerifyContext, authToken: string): boolean {
+export function verifyPlivo(ctx: VerifyContext, authToken: string): string | undefined {
   const { headers } = ctx.request;
   const v3Nonce = headerValue(headers, 'x-plivo-signature-v3-nonce');
   if (v3Nonce) {
@@ -41,17 +42,17 @@ export function verifyPlivo(ctx: VerifyContext, authToken: string): boolean {
       .filter((s): s is string => !!s)
       .flatMap((s) => s.split(','))
       .map((s) => s.trim());
-    if (signatures.length === 0) return false;
+    if (signatures.length === 0) return undefined;
     const base = plivoV3Base(ctx);
     const expected = createHmac('sha256', authToken).update(`${base}.${v3Nonce}`, 'utf8').digest('base64');
-    return signatures.some((s) => safeEqual(expected, s));
+    return signatures.some((s) => safeEqual(expected, s)) ? v3Nonce : undefined;
   }
   const v2Nonce = headerValue(headers, 'x-plivo-signature-v2-nonce');
   const v2 = [headerValue(headers, 'x-plivo-signature-v2'), headerValue(headers, 'x-plivo-signature-ma-v2')].filter((s): s is string => !!s);
-  if (!v2Nonce || v2.length === 0) return false;
+  if (!v2Nonce || v2.length === 0) return undefined;
   const u = new URL(ctx.signedUrl);
   const expected = createHmac('sha256', authToken).update(`${u.origin}${u.pathname}${v2Nonce}`, 'utf8').digest('base64');
-  return v2.some((s) => safeEqual(expected, s));
+  return v2.some((s) => safeEqual(expected, s)) ? v2Nonce : undefined;
 }
 
 function plivoV3Base(ctx: VerifyContext): string {

@@ -31,15 +31,18 @@ export function ed25519PublicKey(text: string): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
-/** Vonage: a signed-webhook JWT (Messages/Dispatch style) or, for the SMS API, the `sig` parameter. */
-export function verifyVonage(ctx: VerifyContext, spec: WebhookVerifySpec): boolean {
+/**
+ * Vonage: a signed-webhook JWT (Messages/Dispatch style), which covers the body only, or, for the
+ * SMS API, the `sig` parameter, which covers every parameter, query string included.
+ */
+export function verifyVonage(ctx: VerifyContext, spec: WebhookVerifySpec): 'request' | 'body' | false {
   const secret = spec.secret ?? '';
   const auth = headerValue(ctx.request.headers, 'authorization');
   if (auth && /^bearer\s+/i.test(auth)) {
     const claims = verifyHmacJwt(auth.replace(/^bearer\s+/i, '').trim(), secret, { algorithms: ['HS256'], now: ctx.now, toleranceSeconds: spec.toleranceSeconds });
     if (!claims) return false;
     if (spec.apiKey !== undefined && claims.api_key !== undefined && claims.api_key !== spec.apiKey) return false;
-    return payloadHashMatches(claims.payload_hash, ctx.request.rawBody);
+    return payloadHashMatches(claims.payload_hash, ctx.request.rawBody) ? 'body' : false;
   }
   const sig = ctx.params.sig;
   if (!sig) return false;
@@ -52,7 +55,7 @@ export function verifyVonage(ctx: VerifyContext, spec: WebhookVerifySpec): boole
   const expected = method === 'md5hash'
     ? createHash('md5').update(signed + secret, 'utf8').digest('hex')
     : createHmac(method, secret).update(signed, 'utf8').digest('hex');
-  return safeEqual(expected.toLowerCase(), sig.toLowerCase());
+  return safeEqual(expected.toLowerCase(), sig.toLowerCase()) ? 'request' : false;
 }
 
 /** MessageBird: HS256/384/512 JWT, issuer MessageBird, with url_hash (and payload_hash when there is a body). */
