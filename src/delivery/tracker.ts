@@ -8,6 +8,11 @@ import type { RecipientStatus } from './status-types.js';
 
 export type FinalOutcome = 'delivered' | 'failed' | 'expired';
 
+/** A recipient's final state that a carrier's answer, a receipt or expiry set (not storm control's). */
+export function isFinalOutcome(state: string | undefined): state is FinalOutcome {
+  return state === 'delivered' || state === 'failed' || state === 'expired';
+}
+
 export interface FinalDetails {
   code: string;
   dsnStatus: string;
@@ -168,7 +173,7 @@ export class DeliveryTracker {
       for (const jobId of await this.store.claimDueFinals(Date.now())) {
         const record = await this.store.getRecipient(jobId);
         const outcome = record?.finalState;
-        if (!record || (outcome !== 'delivered' && outcome !== 'failed' && outcome !== 'expired')) {
+        if (!record || !isFinalOutcome(outcome)) {
           await this.store.releaseFinal(jobId);
           continue;
         }

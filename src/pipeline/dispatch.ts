@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Carrier, SubmitResult } from '../carriers/carrier.js';
 import type { StatusStore } from '../delivery/status-store.js';
+import { isFinalOutcome } from '../delivery/tracker.js';
 import { CarrierError, MessageError, QueueError, Smtp2SmsError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import { OUTCOME_NOT_RECORDED, type SmsJob } from '../queue/job.js';
@@ -62,9 +63,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       log.info({ event: 'sms.already_submitted', attempt: job.attempt }, 'a carrier took this message before; not sending it again');
       return;
     }
-    if (Date.now() >= data.expiresAt) {
-      throw new MessageError('EXPIRED', `not accepted by a carrier within the validity period (attempt ${job.attempt})`, true);
-    }
+    if (Date.now() >= data.expiresAt) throw expiredError(job);
     if (!route) throw new MessageError('NO_ROUTE', `no route matches ${data.number}`, true);
     const candidates = route.carriers.map((name) => deps.carriers.get(name)).filter((c): c is Carrier => c !== undefined);
     // A carrier that reports itself down is tried last, not never: it may be the only one. The
@@ -86,18 +85,17 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
       }
       let result: SubmitResult;
       let sms: SmsMessage;
-      let expired: MessageError | undefined;
       try {
         sms = encodeFor(carrier, data.text, options);
         await acquireRate(deps, carrier.name, sms.parts);
         // The time may have run out on an earlier carrier or in the rate limit's wait.
         if (Date.now() >= data.expiresAt && !(job.data.progress?.partIds.length)) {
           deps.breakers.release(carrier.name);
-          throw (expired = new MessageError('EXPIRED', `not accepted by a carrier within the validity period (attempt ${job.attempt})`, true));
+          throw expiredError(job);
         }
         result = await submit(carrier, job, sms, options);
       } catch (error) {
-        if (error === expired) throw error;
+        if (error instanceof MessageError) throw error; // expired: carriers throw CarrierErrors
         if (error instanceof QueueError) {
           deps.breakers.release(carrier.name);
           throw error;
@@ -142,6 +140,10 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
   };
 }
 
+function expiredError(job: SmsJob): MessageError {
+  return new MessageError('EXPIRED', `not accepted by a carrier within the validity period (attempt ${job.attempt})`, true);
+}
+
 /** `error` asking for at least `retryAfterMs` before the next attempt. */
 function withRetryAfter(error: CarrierError, retryAfterMs: number): CarrierError {
   if (retryAfterMs <= (error.details.retryAfterMs ?? 0)) return error;
@@ -152,7 +154,7 @@ function withRetryAfter(error: CarrierError, retryAfterMs: number): CarrierError
 async function alreadySettled(status: StatusStore, jobId: string): Promise<boolean> {
   const record = await status.submission(jobId).catch(() => undefined);
   if (record === undefined) return false;
-  return record.submittedAt !== undefined || record.finalState === 'delivered' || record.finalState === 'failed' || record.finalState === 'expired';
+  return record.submittedAt !== undefined || isFinalOutcome(record.finalState);
 }
 
 /** A carrier answer about the number or the message still shows the carrier is healthy. */
@@ -205,6 +207,7 @@ async function recordSubmission(deps: DispatchDeps, job: SmsJob, route: Route, c
       ...(deps.expectsReceipts(carrier.name) ? { deadline: Math.max(job.data.expiresAt, Date.now()) + options.receiptGraceMs } : {}),
     });
   } catch (error) {
+    log.warn({ event: 'sms.record_failed', carrier: carrier.name, attempt: job.attempt, err: (error as Error).message }, 'accepted by carrier but not recorded; the retry records it, without sending again');
     throw new QueueError(OUTCOME_NOT_RECORDED, `${carrier.name} accepted job ${job.id} but that could not be recorded: ${(error as Error).message}`, { cause: error });
   }
   deps.metrics.smsSubmitted.inc({ carrier: carrier.name, encoding: sms.encoding });

@@ -58,8 +58,10 @@ export class SmsWorker {
             } catch (recordError) {
               // Not recorded (Redis): while attempts are left, the retry meets the same end and
               // records it then; on the last one there is nothing left to retry, so say so.
-              if (!lastAttempt) throw new QueueError(OUTCOME_NOT_RECORDED, `job ${smsJob.id} failed for good (${codeOf(err)}) but its outcome could not be recorded: ${(recordError as Error).message}`, { cause: recordError });
-              hooks.onWorkerError?.(new Error(`job ${smsJob.id} failed for good (${codeOf(err)}) but its outcome could not be recorded, so no DSN follows: ${(recordError as Error).message}`));
+              const unrecorded = `job ${smsJob.id} failed for good (${codeOf(err)}) but its outcome could not be recorded`;
+              const reason = (recordError as Error).message;
+              hooks.onWorkerError?.(new Error(`${unrecorded}${lastAttempt ? ', so no DSN follows' : '; retrying'}: ${reason}`));
+              if (!lastAttempt) throw new QueueError(OUTCOME_NOT_RECORDED, `${unrecorded}: ${reason}`, { cause: recordError });
             }
             throw new UnrecoverableError(`${codeOf(err)}: ${err.message}`);
           }
