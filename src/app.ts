@@ -94,6 +94,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     stops.push(async () => transport.close());
     const notifier = new BounceNotifier(status, redis, followups.scheduleDsn, transport, log.child({ component: 'bounce' }), {
       reportingMta: config.smtp.hostname, from: config.bounces.from, aggregateMs: config.bounces.aggregate, validityMs: config.delivery.validity, metrics,
+      claimLeaseMs: Math.max(3_600_000, 2 * config.queue.backoff.max),
     }, config.redis.prefix);
     const tracker = new DeliveryTracker(status, (event) => notifier.onFinal(event), log.child({ component: 'delivery' }), {
       receiptIdFormat: (name) => config.carriers[name]?.receiptIdFormat ?? 'auto',

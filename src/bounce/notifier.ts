@@ -4,6 +4,7 @@ import type { StatusStore } from '../delivery/status-store.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RecipientStatus } from '../delivery/status-types.js';
 import type { FinalEvent } from '../delivery/tracker.js';
+import { delIfEqual } from '../redis-scripts.js';
 import { buildDsn, type DsnKind, type DsnRecipient } from './dsn-message.js';
 import type { DsnTransport } from './dsn-transport.js';
 import { dsnKindFor } from './notify-policy.js';
@@ -13,15 +14,6 @@ const TAKE_PENDING = `if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXIS
   redis.call('RENAME', KEYS[1], KEYS[2]) redis.call('EXPIRE', KEYS[2], 604800)
 end
 return redis.call('SMEMBERS', KEYS[2])`;
-
-const DEL_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
-/**
- * How long a DSN task holds its recipients between attempts: longer than the follow-up queue's
- * longest backoff (default 10 min), so a live task keeps them, while one that is gone for good
- * lets another task that lists them report them.
- */
-const CLAIM_LEASE_MS = 3_600_000;
 
 /** Tries, and the pause between them, to record a DSN that went out (see markSent). */
 const MARK_ATTEMPTS = 5;
@@ -40,6 +32,12 @@ export interface NotifierOptions {
   /** Failures of one transaction within this window go out as one DSN. */
   aggregateMs: number;
   validityMs: number;
+  /**
+   * How long a DSN task holds its recipients between attempts: longer than the follow-up queue's
+   * longest backoff, so a live task keeps them, while one gone for good lets another task that
+   * lists them report them.
+   */
+  claimLeaseMs: number;
   metrics?: Pick<Metrics, 'dsns'>;
 }
 
@@ -104,7 +102,7 @@ export class BounceNotifier {
       // recipients with the task, and its retry reads them again.
       const mine = `${this.pendingKey(txId, kind)}:${task.id}`;
       // Clear the flag first (if it is still ours): a failure arriving from now on starts a new task.
-      await this.redis.eval(DEL_IF_EQUAL, 1, `${this.pendingKey(txId, kind)}:task`, task.id);
+      await delIfEqual(this.redis, `${this.pendingKey(txId, kind)}:task`, task.id);
       jobIds = ((await this.redis.eval(TAKE_PENDING, 2, this.pendingKey(txId, kind), mine)) as string[]).sort();
       await task.saveData({ ...task.data, jobIds });
       await this.redis.del(mine);
@@ -114,7 +112,7 @@ export class BounceNotifier {
     if (!tx || tx.sender === '') return;
     // Decided at send time, not when the recipient was added: reported already (by this task
     // before a failed mark, or by another), or a delay notice for what is final by now, drops out.
-    const mine = await this.store.claimDsn(jobIds, kind, task.id, CLAIM_LEASE_MS);
+    const mine = await this.store.claimDsn(jobIds, kind, task.id, this.options.claimLeaseMs);
     const records = (await Promise.all(mine.map((id) => this.store.getRecipient(id)))).filter((r): r is RecipientStatus => r !== undefined);
     const recipients = records.map((r) => this.describe(r, kind, tx.receivedAt));
     if (recipients.length === 0) return;

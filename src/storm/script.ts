@@ -121,9 +121,6 @@ redis.call('ZADD', KEYS[3], tonumber(ARGV[3]), ARGV[4])
 return 1
 `;
 
-/** Releases a flush lock only if it is still the caller's (KEYS: 1 lock; ARGV: 1 token). */
-export const RELEASE_LOCK_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
 /** The decision on its own; DECIDE_FUNCTION also runs inside the intake's one script (pipeline/). */
 export const DECIDE_SCRIPT = `${DECIDE_FUNCTION}
 return stormDecide(KEYS, ARGV)

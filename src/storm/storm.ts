@@ -16,7 +16,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { burstMember, capMember, digest, HOUR_MS, parseMember, StormKeys } from './keys.js';
-import { DECIDE_SCRIPT, FINISH_BATCH_SCRIPT, RELEASE_LOCK_SCRIPT, UNDO_SCRIPT } from './script.js';
+import { delIfEqual } from '../redis-scripts.js';
+import { DECIDE_SCRIPT, FINISH_BATCH_SCRIPT, UNDO_SCRIPT } from './script.js';
 import { burstSummaryText, capReportText } from './summary.js';
 import type {
   HeldMessage,
@@ -155,7 +156,7 @@ export class StormControl {
         failure ??= err;
       } finally {
         // Only our own lock: one that expired under a stalled flush may be another process's now.
-        await this.redis.eval(RELEASE_LOCK_SCRIPT, 1, lock, token);
+        await delIfEqual(this.redis, lock, token);
       }
     }
     if (failure !== undefined) throw failure;

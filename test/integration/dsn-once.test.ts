@@ -41,7 +41,7 @@ beforeAll(async () => {
   store = new StatusStore(storeRedis, prefix);
   transport = smtpDsnTransport({ host: '127.0.0.1', port: sinkPort, name: 'relay.test' });
   notifier = new BounceNotifier(store, storeRedis, async () => undefined, transport, silentLogger(), {
-    reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 100, validityMs: 3_600_000,
+    reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 100, validityMs: 3_600_000, claimLeaseMs: 3_600_000,
   }, prefix);
 });
 
@@ -142,7 +142,7 @@ describe('a DSN the smarthost never takes', () => {
     const deadSmarthost = smtpDsnTransport({ host: '127.0.0.1', port: await freePort(), name: 'relay.test', timeoutMs: 1_000 });
     const followups = createFollowups(queue, silentLogger(), metrics);
     const dead = new BounceNotifier(store, storeRedis, followups.scheduleDsn, deadSmarthost, silentLogger(), {
-      reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 0, validityMs: 3_600_000, metrics,
+      reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 0, validityMs: 3_600_000, claimLeaseMs: 3_600_000, metrics,
     }, prefix);
     try {
       followups.start(dead);
