@@ -102,10 +102,6 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       holdUnmatchedMs: config.delivery.unmatchedReceiptHold,
       retryEveryMs: 500,
       receiptErrors: config.delivery.receiptErrors,
-      mapErrCodes: (name) => {
-        const carrier = config.carriers[name];
-        return carrier?.type !== 'http' || carrier.preset === 'kannel';
-      },
       metrics,
     });
     // Held receipts are retried by any process that takes receipts: the worker role (SMPP) or one

@@ -46,6 +46,11 @@ export interface CarrierReceipt {
   /** DLR stat (DELIVRD, UNDELIV, EXPIRED, ...) or the provider's status word. */
   stat: string;
   err?: string;
+  /**
+   * `err` is the provider's own code (an HTTP webhook field), not a GSM MAP cause from an SMSC's
+   * receipt (SMPP, Kannel's %A): the MAP table must not be read into it.
+   */
+  errIsProviderCode?: true;
   /** Receipt text or provider payload, for the DSN's diagnostic. */
   raw: string;
   receivedAt: number;

@@ -40,8 +40,6 @@ export interface TrackerOptions {
   holdUnmatchedMs: number;
   retryEveryMs: number;
   receiptErrors: ReceiptErrOverrides;
-  /** Whether a carrier's receipt `err` values are GSM MAP causes (SMPP, Kannel) rather than its own codes. Default: yes. */
-  mapErrCodes?(carrier: string): boolean;
   /** How long a final outcome's follow-up (DSN scheduling) may stay unconfirmed before it is retried (default 1 min). */
   followUpMs?: number;
   metrics?: Pick<Metrics, 'receipts' | 'smsOutcomes'>;
@@ -128,7 +126,7 @@ export class DeliveryTracker {
     const candidates = receiptIdCandidates(receipt.carrierMessageId, this.options.receiptIdFormat(receipt.carrier));
     const found = await this.store.findByCarrierId(receipt.carrier, candidates);
     if (!found) return undefined;
-    const verdict = classifyReceipt(receipt.stat, receipt.err, this.options.receiptErrors, this.options.mapErrCodes?.(receipt.carrier) ?? true);
+    const verdict = classifyReceipt(receipt.stat, receipt.err, this.options.receiptErrors, receipt.errIsProviderCode !== true);
     const state = verdict.outcome === 'delivered' ? 'delivered' : verdict.outcome === 'accepted' ? 'accepted' : 'failed';
     const record = await this.store.recordPartReceipt(found.jobId, found.part, {
       state, stat: receipt.stat, ...(receipt.err !== undefined ? { err: receipt.err } : {}), reason: verdict.reason, at: receipt.receivedAt,

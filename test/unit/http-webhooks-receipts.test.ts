@@ -50,6 +50,7 @@ describe('Kannel dlr-url', () => {
     expect(receipts).toHaveLength(1);
     expect(receipts[0]).toMatchObject({ carrierMessageId: 'tx1-0', stat, ...(err ? { err } : {}) });
     expect(receipts[0]!.raw).not.toContain('Disk');
+    expect(receipts[0]!.errIsProviderCode).toBeUndefined(); // an SMSC's err: a GSM MAP cause
   });
 
   it('refuses a wrong or missing token with 401 and emits nothing', async () => {
@@ -77,6 +78,8 @@ describe('payload shapes', () => {
     expect(receipts.map((r) => [r.carrierMessageId, r.stat, r.err])).toEqual([
       ['m1', 'DELIVRD', 'NO_ERROR'], ['m2', 'UNDELIV', 'EC_ABSENT_SUBSCRIBER'], ['m3', 'ENROUTE', 'NO_ERROR'], ['m4', 'REJECTD', 'NO_ERROR'],
     ]);
+    // Infobip's own error names: not GSM MAP causes for the receipt classifier.
+    expect(receipts.every((r) => r.errIsProviderCode === true)).toBe(true);
   });
 
   it('Sinch: recipient reports are receipts, batch summaries are not', async () => {

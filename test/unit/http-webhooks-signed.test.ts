@@ -45,7 +45,7 @@ describe('Twilio X-Twilio-Signature', () => {
     const signature = createHmac('sha1', '12345').update(data).digest('base64');
     const ok = await carrier.handleWebhook({ method: 'POST', url: '/webhooks/tw', headers: { ...FORM, 'x-twilio-signature': signature }, rawBody: form(fields) });
     expect(ok.status).toBe(200);
-    expect(receipts).toEqual([{ carrier: 'c', carrierMessageId: 'SM1f0e8ae6ade43cb3c0ce4525424e404f', stat: 'UNDELIV', err: '30003', raw: 'MessageStatus=undelivered ErrorCode=30003', receivedAt: NOW }]);
+    expect(receipts).toEqual([{ carrier: 'c', carrierMessageId: 'SM1f0e8ae6ade43cb3c0ce4525424e404f', stat: 'UNDELIV', err: '30003', errIsProviderCode: true, raw: 'MessageStatus=undelivered ErrorCode=30003', receivedAt: NOW }]);
     const forged = await carrier.handleWebhook({ method: 'POST', url: '/webhooks/tw', headers: { ...FORM, 'x-twilio-signature': signature }, rawBody: form({ ...fields, MessageStatus: 'delivered' }) });
     expect(forged.status).toBe(401);
     const missing = await carrier.handleWebhook({ method: 'POST', url: '/webhooks/tw', headers: FORM, rawBody: form(fields) });

@@ -35,11 +35,16 @@ export function parseReceipts(spec: WebhookSpec, doc: unknown, carrier: string, 
     }
     let stat: string | undefined = statusFor(spec.statuses, word.toLowerCase());
     let err = spec.err !== undefined ? getText(item, spec.err) : undefined;
+    // A provider's own error field, unless an SMSC's receipt text below gives the err instead.
+    let providerCode = err !== undefined;
     const summary = [`${spec.status}=${word}`];
     if (spec.receiptText !== undefined) {
       const refined = refine(getText(item, spec.receiptText));
       if (refined.stat && isReceiptStat(refined.stat) && stat !== undefined) stat = refined.stat;
-      if (refined.err) err = refined.err;
+      if (refined.err) {
+        err = refined.err;
+        providerCode = false;
+      }
     }
     if (stat === undefined) {
       result.skipped.push({ id, status: word, why: `status "${word}" is not mapped to a receipt stat` });
@@ -48,6 +53,7 @@ export function parseReceipts(spec: WebhookSpec, doc: unknown, carrier: string, 
     if (err !== undefined && err !== '') summary.push(`${spec.err ?? 'err'}=${err}`);
     const receipt: CarrierReceipt = { carrier, carrierMessageId: id, stat, raw: summary.join(' '), receivedAt: now };
     if (err !== undefined && err !== '') receipt.err = err;
+    if (receipt.err !== undefined && providerCode) receipt.errIsProviderCode = true;
     result.receipts.push(receipt);
   }
   return result;
