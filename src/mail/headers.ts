@@ -10,8 +10,11 @@ export interface HeaderLine {
   line: string;
 }
 
-/** Longest header value kept; a References chain or DKIM signature is long, a hostile one longer. */
-export const MAX_HEADER_VALUE_CHARS = 4096;
+/**
+ * Longest header value kept, unfolded: RFC 5322's line limit. Recognisers read a few short headers;
+ * a hostile one may be megabytes, and patterns run over these values.
+ */
+export const MAX_HEADER_VALUE_CHARS = 998;
 /** Most distinct headers kept in the record. Real mails carry a few dozen. */
 export const MAX_HEADER_COUNT = 500;
 

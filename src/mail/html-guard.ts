@@ -130,12 +130,6 @@ function skipElement(html: string, name: string, from: number): number {
 }
 
 /**
- * Whether `html` nests elements deeper than `maxDepth` in the tree htmlparser2 builds: a start
- * tag first closes what it implies closed, then opens an element; an end tag closes down to the
- * nearest open element of its name and is ignored when none is open. One pass, returning as soon
- * as the limit is crossed; the stack never holds more than `maxDepth` + 1 names.
- */
-/**
  * How many start or end tags `html` has, at most (a '<' before a letter, '/' or '!'): a second
  * bound besides depth, for markup whose depth the check above reads differently from htmlparser2.
  */
@@ -148,6 +142,12 @@ export function countTagsUpTo(html: string, limit: number): number {
   return count;
 }
 
+/**
+ * Whether `html` nests elements deeper than `maxDepth` in the tree htmlparser2 builds: a start
+ * tag first closes what it implies closed, then opens an element; an end tag closes down to the
+ * nearest open element of its name and is ignored when none is open. One pass, returning as soon
+ * as the limit is crossed; the stack never holds more than `maxDepth` + 1 names.
+ */
 export function exceedsNestingDepth(html: string, maxDepth: number): boolean {
   const stack: string[] = [];
   const open = new Map<string, number>(); // element name -> how many of them are on the stack

@@ -9,7 +9,7 @@ import { simpleParser, type ParsedMail as MailparserMail } from 'mailparser';
 import { MessageError } from '../errors.js';
 import { capText, foldLine, foldText } from './fold.js';
 import { addressText, stripAngles } from './fields.js';
-import { headerRecord, headerValue, scanRawHead } from './headers.js';
+import { headerRecord, headerValue, MAX_HEADER_VALUE_CHARS, scanRawHead } from './headers.js';
 import { htmlToPlainText } from './html.js';
 import { parsePlainTextMail } from './plain-text-mail.js';
 
@@ -78,22 +78,20 @@ export async function parseMail(raw: Buffer, limits: Partial<ParseLimits> = {}):
  * RFC 5322's 998-character line limit for every header-born field, whatever the sender made of
  * it: a 900 KB From or Subject would otherwise cost the recognisers' patterns seconds, and a long
  * Message-ID would be copied into every recipient's job in Redis. A longer Message-ID is replaced
- * by its digest, so it still identifies the message (and a resend of it) exactly.
+ * by its digest, so it still identifies the message (and a resend of it) exactly. (The header
+ * record is bounded where it is read: MAX_HEADER_VALUE_CHARS.)
  */
-export const MAX_FIELD_CHARS = 998;
+export const MAX_FIELD_CHARS = MAX_HEADER_VALUE_CHARS;
 
 function boundFields(mail: ParsedMail): ParsedMail {
-  const { messageId, subject, from, headers } = mail;
+  const { messageId, subject, from } = mail;
   const long = (value: string) => value.length > MAX_FIELD_CHARS;
-  if (!(long(subject) || long(from) || (messageId !== undefined && long(messageId)) || Object.values(headers).some(long))) return mail;
-  const bounded: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(headers)) bounded[name] = capText(value, MAX_FIELD_CHARS);
+  if (!(long(subject) || long(from) || (messageId !== undefined && long(messageId)))) return mail;
   return {
     ...mail,
     messageId: messageId !== undefined && long(messageId) ? `sha256:${createHash('sha256').update(messageId).digest('hex')}` : messageId,
     subject: capText(subject, MAX_FIELD_CHARS),
     from: capText(from, MAX_FIELD_CHARS),
-    headers: bounded,
   };
 }
 

@@ -91,7 +91,7 @@ export function renderSms(
       const { name } = choice.recogniser;
       const template = resolved.templates[name] ?? resolved.templates['*'] ?? choice.recogniser.template ?? DEFAULT_FAMILY_TEMPLATE;
       const compact = choice.recogniser.compact ?? false;
-      const text = bounded(preferGsm(composeAlert(fields, template, baseValues(mail, fields), budget, { compact }), budget), budget);
+      const text = preferGsm(bounded(composeAlert(fields, template, baseValues(mail, fields), budget, { compact }), budget), budget);
       if (text !== '') return { text, recogniser: name, confidence: choice.confidence, fields, template };
     }
   }
@@ -105,7 +105,7 @@ export function renderSms(
       values.set('text', condenseBody(mail, { urls: resolved.urls, budget, head }));
     }
   }
-  return { text: bounded(preferGsm(fillTemplate(tokens, values), budget), budget), template: resolved.template };
+  return { text: preferGsm(bounded(fillTemplate(tokens, values), budget), budget), template: resolved.template };
 }
 
 /**
