@@ -16,7 +16,7 @@ export async function runSmtpChild(config: Config, log: Logger): Promise<number>
     if (!isPrimaryMessage(message)) return;
     void app.metrics.registry.getMetricsAsJSON().then(
       (metrics) => send({ type: 'smtp2sms:metrics', requestId: message.requestId, metrics }),
-      () => undefined,
+      (err: Error) => log.warn({ event: 'smtp.metrics_failed', err: err.message }, 'could not collect this process\'s metrics; it is left out of /metrics'),
     );
   });
   send({ type: 'smtp2sms:listening', port: app.smtpPort });

@@ -112,7 +112,11 @@ export class SmtpChildren {
       // Only listening children: one still starting has no handler yet and would hold every scrape.
       const waiting = new Set([...this.listening.keys()].filter((child) => child.isConnected()));
       const request: MetricsRequest = { responses: [], waiting, done: () => undefined };
-      const timer = setTimeout(() => request.done(), METRICS_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        const silent = [...request.waiting].map((child) => `smtp-${this.slots.get(child) ?? 0}`);
+        this.log.warn({ event: 'smtp.metrics_timeout', processes: silent }, 'SMTP processes did not send their metrics in time; /metrics leaves them out');
+        request.done();
+      }, METRICS_TIMEOUT_MS);
       request.done = () => {
         clearTimeout(timer);
         this.requests.delete(requestId);

@@ -108,7 +108,8 @@ export class HttpCarrier implements Carrier {
       return { carrier: this.name, partIds };
     }
     this.last = `${reply.status} in ${ms} ms`;
-    throw this.fail(sms, this.classifier.classify(reply, this.now()), { target, ms, status: reply.status });
+    // A reply that broke off is classified from what arrived; the log says so.
+    throw this.fail(sms, this.classifier.classify(reply, this.now()), { target, ms, status: reply.status, ...(result.bodyError ? { bodyError: result.bodyError } : {}) });
   }
 
   health(): CarrierHealth {
