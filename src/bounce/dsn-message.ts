@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
+import { headBounds } from '../mail/headers.js';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 
@@ -110,9 +111,7 @@ function returnedPart(returned: DsnInput['returned']): { part: Buffer; includes8
       const header = `Content-Type: message/rfc822\r\n${eightBit ? 'Content-Transfer-Encoding: 8bit\r\n' : ''}Content-Description: Undelivered Message\r\n\r\n`;
       return { part: Buffer.concat([Buffer.from(header), raw]), includes8Bit: eightBit };
     }
-    const text = returned.raw.toString('latin1');
-    const end = text.search(/\r?\n\r?\n/);
-    return returnedPart({ kind: 'headers', headers: end < 0 ? text : text.slice(0, end) });
+    return returnedPart({ kind: 'headers', headers: returned.raw.toString('latin1', 0, headBounds(returned.raw).headEnd) });
   }
   const headers = Buffer.from(`${crlf(returned.headers).replace(/[^\r\n]{999,}/g, (line) => line.slice(0, 998))}\r\n`, 'latin1');
   const eightBit = !isAscii(headers);

@@ -187,20 +187,22 @@ export class StormControl {
     // was (same id, which the queue ignores if it has it, same entries): never a second, larger
     // summary under the first one's id, which would leave the newer entries unsent.
     let batch = await this.redis.get(batchKey);
+    let raw: string[] | undefined;
     if (batch === null) {
-      const first = await this.redis.lrange(heldKey, 0, MAX_SUMMARY_ITEMS - 1);
-      const firstHeld = first.flatMap((entry) => parseHeld(entry));
+      raw = await this.redis.lrange(heldKey, 0, MAX_SUMMARY_ITEMS - 1);
+      const firstHeld = raw.flatMap((entry) => parseHeld(entry));
       if (firstHeld.length === 0) {
         await this.redis.zrem(this.keys.due(), member);
         return false;
       }
       // The held sequence restarts after a quiet day; the first message's time keeps the id
       // unique, so a new burst never collides with an old summary job the queue still remembers.
-      batch = JSON.stringify({ id: `storm-burst-${number}-${firstHeld[0]!.seq}-${firstHeld[0]!.at}`, entries: first.length });
+      batch = JSON.stringify({ id: `storm-burst-${number}-${firstHeld[0]!.seq}-${firstHeld[0]!.at}`, entries: raw.length });
       await this.redis.set(batchKey, batch, 'PX', MARKER_TTL_MS);
     }
     const { id, entries } = JSON.parse(batch) as { id: string; entries: number };
-    const raw = await this.redis.lrange(heldKey, 0, entries - 1);
+    // A saved batch is read again: its entries are the list's first ones (only flushes trim it).
+    raw ??= await this.redis.lrange(heldKey, 0, entries - 1);
     const held = raw.flatMap((entry) => parseHeld(entry));
     const text = burstSummaryText(this.config.summaryTemplate, held);
     if (held.length > 0) {
