@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createSimulator, dsnTransport, smtpListenerOptions } from './app-parts.js';
+import { dsnKindFor } from './bounce/notify-policy.js';
 import { BounceNotifier } from './bounce/notifier.js';
 import type { Carrier } from './carriers/carrier.js';
 import { createCarriers, slowestCarrierMs } from './carriers/registry.js';
@@ -102,6 +103,8 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       holdUnmatchedMs: config.delivery.unmatchedReceiptHold,
       retryEveryMs: 500,
       receiptErrors: config.delivery.receiptErrors,
+      // Whoever the sender is (the notifier checks the null sender when it reads the record).
+      mayNotify: (outcome, notify) => dsnKindFor(outcome, 'someone', notify) !== undefined,
       metrics,
     });
     // Held receipts are retried by any process that takes receipts: the worker role (SMPP) or one

@@ -66,7 +66,7 @@ return 1`,
   /**
    * KEYS[1] recipient hash, KEYS[2] deadline set, KEYS[3] follow-up set; ARGV[1] final state,
    * ARGV[2] job id, ARGV[3] when its follow-up (DSN scheduling) is due for a retry if nobody
-   * clears it, then field/value pairs. Returns 1 for the one caller that made the outcome final,
+   * clears it ('' when no DSN can follow: no entry), then field/value pairs. Returns 1 for the one caller that made the outcome final,
    * 0 otherwise. The follow-up entry is what makes the DSN survive a crash or a Redis error
    * between this and its scheduling: only this caller will ever get here for the job.
    */
@@ -77,7 +77,7 @@ if f and f ~= '' then return 0 end
 redis.call('HSET', KEYS[1], 'finalState', ARGV[1], 'state', ARGV[1])
 for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('ZREM', KEYS[2], ARGV[2])
-redis.call('ZADD', KEYS[3], tonumber(ARGV[3]), ARGV[2])
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3], tonumber(ARGV[3]), ARGV[2]) end
 return 1`,
   },
   /**

@@ -137,11 +137,12 @@ export class StatusStore {
    * (schedule the DSN) and then `releaseFinal`; until then the job waits in the follow-up set, and
    * `claimDueFinals` hands it out again after `followUpMs` (a crash, a Redis error).
    */
-  async finalize(jobId: string, state: 'delivered' | 'failed' | 'expired', details: { code: string; reason: string; dsnStatus: string; diagnostic?: string }, followUpMs = 60_000): Promise<boolean> {
+  /** `followUpMs` null: no DSN can follow this outcome, so no follow-up entry (and no round trip to clear it). */
+  async finalize(jobId: string, state: 'delivered' | 'failed' | 'expired', details: { code: string; reason: string; dsnStatus: string; diagnostic?: string }, followUpMs: number | null = 60_000): Promise<boolean> {
     const now = Date.now();
     const fields = ['code', details.code, 'reason', details.reason, 'dsnStatus', details.dsnStatus, 'finalAt', String(now), 'updatedAt', String(now)];
     if (details.diagnostic) fields.push('diagnostic', details.diagnostic);
-    const won = await this.redis.s2sFinalize(this.rcptKey(jobId), this.deadlinesKey, this.finalsKey, state, jobId, String(now + followUpMs), ...fields);
+    const won = await this.redis.s2sFinalize(this.rcptKey(jobId), this.deadlinesKey, this.finalsKey, state, jobId, followUpMs === null ? '' : String(now + followUpMs), ...fields);
     return won === 1;
   }
 

@@ -42,6 +42,11 @@ export interface TrackerOptions {
   receiptErrors: ReceiptErrOverrides;
   /** How long a final outcome's follow-up (DSN scheduling) may stay unconfirmed before it is retried (default 1 min). */
   followUpMs?: number;
+  /**
+   * Whether this outcome may lead to a DSN (the sender's NOTIFY); one that cannot (a delivery
+   * without NOTIFY=SUCCESS, most of them) gets no follow-up at all. Default: every outcome may.
+   */
+  mayNotify?(outcome: FinalOutcome, notify: string[] | undefined): boolean;
   metrics?: Pick<Metrics, 'receipts' | 'smsOutcomes'>;
 }
 
@@ -147,10 +152,12 @@ export class DeliveryTracker {
   }
 
   private async finish(record: RecipientStatus, outcome: FinalOutcome, details: FinalDetails): Promise<void> {
-    const won = await this.store.finalize(record.jobId, outcome, details, this.options.followUpMs);
+    const mayNotify = this.options.mayNotify?.(outcome, record.notify) ?? true;
+    const won = await this.store.finalize(record.jobId, outcome, details, mayNotify ? (this.options.followUpMs ?? 60_000) : null);
     if (!won) return;
     this.options.metrics?.smsOutcomes.inc({ outcome });
     this.log.info({ event: `sms.${outcome}`, jobId: record.jobId, txId: record.txId, code: details.code, status: details.dsnStatus }, `message ${outcome}`);
+    if (!mayNotify) return;
     const event: FinalEvent = { jobId: record.jobId, txId: record.txId, outcome, ...details, notify: record.notify ?? [] };
     await this.followUp(event);
   }

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StatusStore } from '../../src/delivery/status-store.js';
 import { DeliveryTracker, type FinalEvent } from '../../src/delivery/tracker.js';
 import { DeadlinePoller } from '../../src/pipeline/deadlines.js';
+import { dsnKindFor } from '../../src/bounce/notify-policy.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { REDIS_URL, uniquePrefix } from '../helpers/relay.js';
@@ -119,5 +120,23 @@ describe('the validity deadline of a message whose receipt was recorded', () => 
     poller.stop();
     expect(finals).toEqual([expect.objectContaining({ jobId: 'tx4-1', outcome: 'delivered', dsnStatus: '2.0.0' })]);
     expect((await store.getRecipient('tx4-1'))!.finalState).toBe('delivered');
+  });
+});
+
+describe('a final outcome no DSN can follow', () => {
+  it('leaves no follow-up entry to clear (a delivery without NOTIFY=SUCCESS), while a failure does', async () => {
+    const store = new StatusStore(redis, prefix);
+    await store.recordAccepted({ txId: 'tx5', messageId: 'm5', sender: 's@example.com', receivedAt: Date.now(), recipients: ['tx5-1', 'tx5-2'] },
+      ['tx5-1', 'tx5-2'].map((jobId) => ({ jobId, txId: 'tx5', recipient: '+5@x', number: '+15555550105' })));
+    const t = new DeliveryTracker(store, async () => { throw new Error('scheduling fails, so an entry would stay'); }, silentLogger(), {
+      receiptIdFormat: () => 'auto', diagnosticType: () => 'smpp', holdUnmatchedMs: 10_000, retryEveryMs: 50, receiptErrors: {},
+      mayNotify: (outcome, notify) => dsnKindFor(outcome, 'someone', notify) !== undefined,
+    });
+    await store.recordSubmitted('tx5-1', { route: '*', carrier: 'c1', partIds: ['cc01'], attempts: 1, expectedParts: 1 });
+    await t.handleReceipt({ carrier: 'c1', carrierMessageId: 'cc01', stat: 'DELIVRD', raw: '', receivedAt: Date.now() });
+    await t.finalizeFailure('tx5-2', 'failed', { code: 'ESME_RINVDSTADR', dsnStatus: '5.1.1', reason: 'bad number' });
+    expect((await store.getRecipient('tx5-1'))!.finalState).toBe('delivered');
+    expect(await redis.zscore(`${prefix}:finals`, 'tx5-1')).toBeNull();
+    expect(await redis.zscore(`${prefix}:finals`, 'tx5-2')).not.toBeNull();
   });
 });
