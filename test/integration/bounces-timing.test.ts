@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SMSC_RULES } from '../../src/smsc/index.js';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { DEFAULT_SMSC_RULES, type SmscOptions } from '../../src/smsc/index.js';
+import { startTestRelay, type RelayOverrides, type TestRelay } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
 import { SmtpSink, parseDsn } from '../helpers/smtp-sink.js';
 import { freePort } from '../helpers/ports.js';
@@ -25,20 +25,28 @@ async function send(relay: TestRelay, sender: string, rcpt: string, subject: str
 }
 
 
+/** A smarthost (SMTP sink) and a relay that sends its DSNs there; both stop after the file. */
+async function withSmarthost(name: string, overrides: RelayOverrides, smsc: SmscOptions = {}): Promise<{ relay: TestRelay; sink: SmtpSink }> {
+  const sink = new SmtpSink();
+  const port = await sink.start();
+  cleanups.push(() => sink.stop());
+  const toSink = (o: Record<string, unknown>) => ({ ...o, bounces: { ...(o.bounces as Record<string, unknown>), smtp: { host: '127.0.0.1', port } } });
+  const relay = await startTestRelay(name, typeof overrides === 'function' ? (smscPort: number) => toSink(overrides(smscPort)) : toSink(overrides), smsc);
+  cleanups.push(() => relay.stop());
+  return { relay, sink };
+}
+
+
 describe('time-driven DSNs', () => {
   it('sends one delay notice for NOTIFY=DELAY, then expires the message when no final receipt comes within validity', async () => {
-    const sink = new SmtpSink();
-    const sinkPort = await sink.start();
-    cleanups.push(() => sink.stop());
-    const relay = await startTestRelay(
+    const { relay, sink } = await withSmarthost(
       'bounces-expiry',
       {
-        bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 100 },
+        bounces: { aggregate: 100 },
         delivery: { validity: '2500ms', delayNotice: '600ms', receiptGrace: 0 },
       },
       { deliveryReceipts: { enabled: true, delayMs: 20 }, rules: [{ match: '+4915100000009', action: 'receipt', receiptStat: 'DELIVRD', delayMs: 8_000 }, ...DEFAULT_SMSC_RULES] },
     );
-    cleanups.push(() => relay.stop());
     const id = await send(relay, 'slow@example.com', '<+4915100000009@sms.localhost> NOTIFY=DELAY,FAILURE', 'Slow one');
     const delayed = parseDsn((await sink.waitFor((m) => m.raw.includes('Delayed SMS'))).raw);
     expect(delayed.perRecipient[0]).toMatchObject({ action: 'delayed', status: '4.0.0', 'final-recipient': 'rfc822;+4915100000009@sms.localhost' });
@@ -52,20 +60,16 @@ describe('time-driven DSNs', () => {
   });
 
   it('sends no delay notice for a message that failed after the notice was scheduled, only the bounce', async () => {
-    const sink = new SmtpSink();
-    const sinkPort = await sink.start();
-    cleanups.push(() => sink.stop());
     // The delay check (300 ms) schedules a notice for the end of its 3 s window; the UNDELIV
     // receipt (600 ms) makes the message final well before that notice is due.
-    const relay = await startTestRelay(
+    const { relay, sink } = await withSmarthost(
       'bounces-late-final',
       {
-        bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 3_000 },
+        bounces: { aggregate: 3_000 },
         delivery: { validity: '1h', delayNotice: '300ms', receiptGrace: 0 },
       },
       { deliveryReceipts: { enabled: true, delayMs: 20 }, rules: [{ match: '+4915100000011', action: 'receipt', receiptStat: 'UNDELIV', receiptErr: '001', delayMs: 600 }, ...DEFAULT_SMSC_RULES] },
     );
-    cleanups.push(() => relay.stop());
     const id = await send(relay, 'late@example.com', '<+4915100000011@sms.localhost> NOTIFY=DELAY,FAILURE', 'Late failure');
     const bounce = parseDsn((await sink.waitFor((m) => m.raw.includes('Undelivered SMS'), 15_000)).raw);
     expect(bounce.perRecipient[0]).toMatchObject({ action: 'failed', 'diagnostic-code': 'smpp; stat:UNDELIV err:001' });
@@ -77,15 +81,11 @@ describe('time-driven DSNs', () => {
   });
 
   it('expires many recipients whose deadlines fall due together, each once, in the DSNs of their transaction', async () => {
-    const sink = new SmtpSink();
-    const sinkPort = await sink.start();
-    cleanups.push(() => sink.stop());
-    const relay = await startTestRelay(
+    const { relay, sink } = await withSmarthost(
       'bounces-mass-expiry',
-      { bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 300 }, delivery: { validity: '1500ms', receiptGrace: 0 } },
+      { bounces: { aggregate: 300 }, delivery: { validity: '1500ms', receiptGrace: 0 } },
       { deliveryReceipts: { enabled: false, delayMs: 0 } },
     );
-    cleanups.push(() => relay.stop());
     const numbers = Array.from({ length: 45 }, (_, i) => `+49151000${String(1000 + i)}`);
     const { session } = await SmtpSession.open(relay.app.smtpPort);
     await session.command('EHLO client.test');
@@ -103,15 +103,11 @@ describe('time-driven DSNs', () => {
   });
 
   it('correlates receipts whose id is the decimal form of a hex submit id, given only as text', async () => {
-    const sink = new SmtpSink();
-    const sinkPort = await sink.start();
-    cleanups.push(() => sink.stop());
-    const relay = await startTestRelay(
+    const { relay, sink } = await withSmarthost(
       'bounces-decimal',
-      { bounces: { smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 100 } },
+      { bounces: { aggregate: 100 } },
       { deliveryReceipts: { enabled: true, delayMs: 20 }, receiptIdFormat: 'decimal', receiptTlvs: false },
     );
-    cleanups.push(() => relay.stop());
     await send(relay, 'ids@example.com', '<+4915100000011@sms.localhost> NOTIFY=SUCCESS', 'Decimal ids');
     await send(relay, 'ids@example.com', '<+15555550005@sms.localhost>', 'Decimal fail');
     expect(parseDsn((await sink.waitFor((m) => m.raw.includes('Decimal ids'))).raw).perRecipient[0]).toMatchObject({ action: 'delivered' });
