@@ -78,7 +78,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
     let retryAfterMs = 0;
     for (const carrier of ordered) {
       if (!deps.breakers.allow(carrier.name)) {
-        await record(deps, job, route, carrier.name, 'CIRCUIT_OPEN', `circuit ${deps.breakers.describe(carrier.name)}`);
+        await noteAttempt(deps, job, route, carrier.name, 'CIRCUIT_OPEN', `circuit ${deps.breakers.describe(carrier.name)}`, log);
         lastError ??= new CarrierError('CIRCUIT_OPEN', `${carrier.name}: circuit open`, false, { carrier: carrier.name });
         anyTemporary = true;
         continue;
@@ -107,7 +107,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         deps.metrics.smsFailures.inc({ carrier: carrier.name, code: err.code, permanent: String(err.permanent) });
         // Failed only when no other carrier may take it; a carrier's own refusal moves it on.
         const final = err.permanent && err.details.subject !== 'carrier';
-        await record(deps, job, route, carrier.name, err.code, err.message, final ? 'failed' : 'retrying');
+        await noteAttempt(deps, job, route, carrier.name, err.code, err.message, log, final ? 'failed' : 'retrying');
         log.warn({ event: 'sms.attempt_failed', carrier: carrier.name, code: err.code, permanent: err.permanent, subject: err.details.subject, attempt: job.attempt, reason: err.message }, 'submission failed');
         lastError = err;
         if (err.permanent && err.details.subject !== 'carrier') throw err;
@@ -220,11 +220,20 @@ async function recordSubmission(deps: DispatchDeps, job: SmsJob, route: Route, c
   );
 }
 
-async function record(deps: DispatchDeps, job: SmsJob, route: Route, carrier: string, code: string, reason: string, state?: 'failed' | 'retrying'): Promise<void> {
-  await deps.status.update(job.id, {
-    ...(state ? { state } : {}), route: route.name, carrier, code, reason, attempts: job.attempt,
-    tried: JSON.stringify({ carrier, code, reason, at: Date.now() }),
-  });
+/**
+ * Notes a failed try in the recipient's record. Best effort: a Redis error here must neither stop
+ * the next carrier from being tried nor replace the carrier's answer, which decides the job's fate
+ * (a final failure is recorded again, with its DSN, by the worker's final-failure hook).
+ */
+async function noteAttempt(deps: DispatchDeps, job: SmsJob, route: Route, carrier: string, code: string, reason: string, log: Logger, state?: 'failed' | 'retrying'): Promise<void> {
+  try {
+    await deps.status.update(job.id, {
+      ...(state ? { state } : {}), route: route.name, carrier, code, reason, attempts: job.attempt,
+      tried: JSON.stringify({ carrier, code, reason, at: Date.now() }),
+    });
+  } catch (error) {
+    log.warn({ event: 'sms.record_failed', carrier, code, attempt: job.attempt, err: (error as Error).message }, 'could not record a failed try; going on');
+  }
 }
 
 function asCarrierError(error: unknown, carrier: string): CarrierError {
