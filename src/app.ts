@@ -3,6 +3,7 @@ import { createSimulator, dsnTransport, smtpListenerOptions } from './app-parts.
 import { dsnKindFor } from './bounce/notify-policy.js';
 import { BounceNotifier } from './bounce/notifier.js';
 import type { Carrier } from './carriers/carrier.js';
+import { RedisNonces } from './carriers/http/verify/index.js';
 import { createCarriers, slowestCarrierMs } from './carriers/registry.js';
 import type { Config } from './config/schema.js';
 import { SmppStatusClassifier } from './delivery/classify-smpp.js';
@@ -120,7 +121,10 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       stops.push(async () => deadlines.stop());
     }
 
-    const carriers = createCarriers(config.carriers, { logger: log.child({ component: 'carrier' }), smppClassifier: new SmppStatusClassifier(config.delivery.smppStatus) });
+    const carriers = createCarriers(config.carriers, {
+      logger: log.child({ component: 'carrier' }), smppClassifier: new SmppStatusClassifier(config.delivery.smppStatus),
+      webhookNonces: (carrier) => new RedisNonces(redis, `${config.redis.prefix}:webhook-nonce:${carrier}`),
+    });
     for (const carrier of carriers.values()) {
       // Every role listens: an ingest-only process still serves carrier webhooks.
       carrier.onReceipt((receipt) => tracker.handleReceipt(receipt));

@@ -3,11 +3,14 @@ import type { CarrierConfig } from '../config/schema.js';
 import { SmppStatusClassifier } from '../delivery/classify-smpp.js';
 import type { Carrier } from './carrier.js';
 import { createHttpCarrier } from './http/index.js';
+import type { NonceStore } from './http/verify/index.js';
 import { createSmppCarrier } from './smpp/index.js';
 
 export interface CarrierFactoryDeps {
   logger: Logger;
   smppClassifier: SmppStatusClassifier;
+  /** The replay check of an HTTP carrier's webhook, shared by every relay process. */
+  webhookNonces?: (carrier: string) => NonceStore;
 }
 
 type Factory<T extends CarrierConfig['type']> = (name: string, config: Extract<CarrierConfig, { type: T }>, deps: CarrierFactoryDeps) => Carrier;
@@ -28,7 +31,7 @@ const FACTORIES: { [T in CarrierConfig['type']]: Factory<T> } = {
       },
       { logger: deps.logger, classifier: deps.smppClassifier },
     ),
-  http: (name, c, deps) => createHttpCarrier(name, c, { logger: deps.logger }),
+  http: (name, c, deps) => createHttpCarrier(name, c, { logger: deps.logger, ...(deps.webhookNonces ? { nonces: deps.webhookNonces(name) } : {}) }),
 };
 
 export function createCarriers(configs: Record<string, CarrierConfig>, deps: CarrierFactoryDeps): Map<string, Carrier> {

@@ -13,7 +13,7 @@ import { isSuccess, messageIds, readReply } from './reply.js';
 import { buildRequest, describeTarget, messageValues } from './request.js';
 import type { HttpCarrierSpec } from './spec.js';
 import { HttpTransport } from './transport.js';
-import type { WebhookRequest } from './verify/index.js';
+import type { NonceStore, WebhookRequest } from './verify/index.js';
 import { WebhookHandler, type WebhookResponse } from './webhook.js';
 
 export interface HttpCarrierOptions {
@@ -32,6 +32,8 @@ export interface HttpCarrierDeps {
   logger: Logger;
   /** Clock for signatures and Retry-After dates; tests fix it. */
   now?: () => number;
+  /** Webhook nonces seen (replay check); in this process only when not given. */
+  nonces?: NonceStore;
 }
 
 export class HttpCarrier implements Carrier {
@@ -52,7 +54,7 @@ export class HttpCarrier implements Carrier {
     // Never the options or the spec: they hold credentials.
     this.log = deps.logger.child({ carrier: this.name });
     this.classifier = new HttpReplyClassifier(options.spec.response.errors, options.spec.response.reason);
-    this.webhooks = new WebhookHandler(this.name, options.spec.webhook, this.log, this.now);
+    this.webhooks = new WebhookHandler(this.name, options.spec.webhook, this.log, this.now, deps.nonces);
   }
 
   async start(): Promise<void> {

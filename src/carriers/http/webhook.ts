@@ -9,7 +9,8 @@ import { isRecord } from './json-path.js';
 import { parseReceipts } from './receipts.js';
 import { formObject } from './reply.js';
 import type { WebhookSpec } from './spec.js';
-import { createVerifier, type Verified, type Verifier, type VerifyContext, type WebhookRequest } from './verify/index.js';
+import { QueueError } from '../../errors.js';
+import { createVerifier, type NonceStore, type Verified, type Verifier, type VerifyContext, type WebhookRequest } from './verify/index.js';
 import { headerValue } from './verify/types.js';
 
 export interface WebhookResponse {
@@ -26,8 +27,9 @@ export class WebhookHandler {
     private readonly spec: WebhookSpec | undefined,
     private readonly log: Logger,
     private readonly now: () => number,
+    nonces?: NonceStore,
   ) {
-    this.verifier = spec ? createVerifier(spec.verify) : undefined;
+    this.verifier = spec ? createVerifier(spec.verify, nonces) : undefined;
   }
 
   onReceipt(listener: ReceiptListener): void {
@@ -50,8 +52,13 @@ export class WebhookHandler {
 
     let verified: Verified = false;
     try {
-      verified = verifier(ctx);
+      verified = await verifier(ctx);
     } catch (err) {
+      if (err instanceof QueueError) {
+        // Not known whether it is a replay: the provider's retry will tell.
+        this.log.warn({ event: 'webhook.unverifiable', code: err.code, err: err.message }, 'webhook not checked, answered 503');
+        return { status: 503, body: { error: 'cannot verify now, retry later' } };
+      }
       this.log.warn({ err: (err as Error).message }, 'webhook verification failed with an error');
     }
     if (!verified) {

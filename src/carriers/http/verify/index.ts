@@ -1,7 +1,7 @@
 /** One verifier per webhook spec, built once (the Telnyx key is parsed at start). */
 import type { WebhookVerifySpec } from '../spec.js';
 import { verifyPlivo, verifyTwilio } from './hmac-providers.js';
-import { NonceCache } from './nonce-cache.js';
+import { NonceCache, type NonceStore } from './nonce-cache.js';
 import { ed25519PublicKey, verifyMessageBird, verifyTelnyx, verifyToken, verifyVonage } from './token-providers.js';
 import type { VerifyContext } from './types.js';
 
@@ -11,21 +11,20 @@ import type { VerifyContext } from './types.js';
  * then not to be trusted. False: not verified.
  */
 export type Verified = 'request' | 'body' | false;
-export type Verifier = (ctx: VerifyContext) => Verified;
+/** Plivo's checks the nonce with the store, which may be Redis: the only one that may be async. */
+export type Verifier = (ctx: VerifyContext) => Verified | Promise<Verified>;
 
 const whole = (ok: boolean): Verified => (ok ? 'request' : false);
 
-export function createVerifier(spec: WebhookVerifySpec): Verifier {
+export function createVerifier(spec: WebhookVerifySpec, nonces: NonceStore = new NonceCache()): Verifier {
   const secret = spec.secret ?? '';
   switch (spec.type) {
     case 'twilio': return (ctx) => whole(secret !== '' && verifyTwilio(ctx, secret));
-    case 'plivo': {
-      const nonces = new NonceCache();
-      return (ctx) => {
+    case 'plivo':
+      return async (ctx) => {
         const nonce = secret === '' ? undefined : verifyPlivo(ctx, secret);
-        return whole(nonce !== undefined && nonces.firstUse(nonce));
+        return whole(nonce !== undefined && (await nonces.firstUse(nonce)));
       };
-    }
     case 'vonage': return (ctx) => (secret === '' ? false : verifyVonage(ctx, spec));
     case 'messagebird': return (ctx) => whole(secret !== '' && verifyMessageBird(ctx, secret, spec.toleranceSeconds));
     case 'token': return (ctx) => whole(verifyToken(ctx, spec));
@@ -37,3 +36,5 @@ export function createVerifier(spec: WebhookVerifySpec): Verifier {
 }
 
 export { type VerifyContext, type WebhookRequest } from './types.js';
+export { NonceCache, type NonceStore } from './nonce-cache.js';
+export { RedisNonces } from './redis-nonces.js';

@@ -1,15 +1,23 @@
 /**
  * Nonces already seen, so a captured signed callback cannot be replayed. Plivo's V2 signature
  * covers only the URL and a nonce, not the body: one captured callback could otherwise carry any
- * status for any message, again and again. Kept in this process only (bounded, `ttlMs`): a replay
- * to another relay process, or after a restart, is not caught here.
+ * status for any message, again and again.
  */
-export class NonceCache {
+export interface NonceStore {
+  /** True the first time a nonce comes within the store's ttl, false for a replay. */
+  firstUse(nonce: string): boolean | Promise<boolean>;
+}
+
+/**
+ * The in-process store (bounded, `ttlMs`), for a carrier built without a shared one. A replay to
+ * another relay process, or after a restart, is not caught here: the relay gives its carriers
+ * the Redis store ({@link RedisNonces}) instead.
+ */
+export class NonceCache implements NonceStore {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly ttlMs = 3_600_000, private readonly max = 100_000, private readonly now: () => number = Date.now) {}
+  constructor(private readonly ttlMs = NONCE_TTL_MS, private readonly max = 100_000, private readonly now: () => number = Date.now) {}
 
-  /** True the first time a nonce comes within the ttl, false for a replay. */
   firstUse(nonce: string): boolean {
     const now = this.now();
     const until = this.seen.get(nonce);
@@ -24,3 +32,6 @@ export class NonceCache {
     return true;
   }
 }
+
+/** How long a nonce is remembered: longer than any provider retries one callback. */
+export const NONCE_TTL_MS = 3_600_000;
