@@ -51,6 +51,12 @@ export interface CarrierReceipt {
    * receipt (SMPP, Kannel's %A): the MAP table must not be read into it.
    */
   errIsProviderCode?: true;
+  /**
+   * `carrierMessageId` is the submit id as the carrier gave it (SMPP's receipted_message_id TLV),
+   * so it is looked up as it is first, before the forms `receiptIdFormat` allows (which describe
+   * the id in the receipt text).
+   */
+  idIsSubmitId?: true;
   /** Receipt text or provider payload, for the DSN's diagnostic. */
   raw: string;
   receivedAt: number;

@@ -18,11 +18,13 @@ export function canonicalId(id: string): string {
  * - decimal: the receipt carries the decimal value of a hex submit id (SMPP 3.4 Appendix B's
  *   10-digit id beside a hex submit_sm_resp).
  * - auto: both, the literal form first.
+ * `isSubmitId`: the id is the submit id as given (SMPP's receipted_message_id TLV), so its literal
+ * form comes first whatever the format, which describes the id in the receipt text.
  */
-export function receiptIdCandidates(receiptId: string, format: ReceiptIdFormat): string[] {
+export function receiptIdCandidates(receiptId: string, format: ReceiptIdFormat, isSubmitId = false): string[] {
   const literal = canonicalId(receiptId);
   const candidates: string[] = [];
-  if (format !== 'decimal') candidates.push(literal);
+  if (format !== 'decimal' || isSubmitId) candidates.push(literal);
   if (format !== 'hex' && /^\d{1,30}$/.test(receiptId.trim())) {
     candidates.push(canonicalId(BigInt(receiptId.trim()).toString(16)));
   }

@@ -41,15 +41,15 @@ end
 const SCRIPTS = {
   /**
    * A submission, for every SMS the relay sends: KEYS[1] recipient hash, KEYS[2] deadline set,
-   * KEYS[3..] the carrier-id index key of each part; ARGV[1] keep seconds, ARGV[2] job id, ARGV[3]
-   * deadline (epoch ms, '' for none), ARGV[4] the recipient fields as JSON. Indexes each part as
-   * `<job id>|<part>`, sets state=submitted and adds the deadline, unless a receipt that raced
+   * KEYS[3..] the carrier-id index keys of the parts; ARGV[1] keep seconds, ARGV[2] job id, ARGV[3]
+   * deadline (epoch ms, '' for none), ARGV[4] the recipient fields as JSON, ARGV[5..] each index
+   * key's value (`<job id>|<part>[,<part>...]`, same order as KEYS[3..]). Indexes the parts, sets state=submitted and adds the deadline, unless a receipt that raced
    * ahead made it final already. One command, where a MULTI took eight.
    */
   s2sRecordSubmitted: {
     lua: `local keep = tonumber(ARGV[1])
 local jobId = ARGV[2]
-for i = 3, #KEYS do redis.call('SET', KEYS[i], jobId .. '|' .. (i - 3), 'EX', keep) end
+for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 2], 'EX', keep) end
 local flat = {}
 for k, v in pairs(cjson.decode(ARGV[4])) do
   flat[#flat + 1] = k
@@ -141,12 +141,21 @@ return #KEYS`,
    * providers send callbacks out of order and replay them, and a part set back to "accepted"
    * would keep a delivered message from ever being final. Returns the hash as it now stands.
    */
+  /**
+   * KEYS[1] recipient hash; ARGV[1] the parts the receipt stands for ("0" or "0,1,2"), ARGV[2]
+   * its state, ARGV[3] updatedAt, then field/value pairs of each part. A progress receipt
+   * (accepted) never downgrades a part that is final already.
+   */
   s2sRecordPartReceipt: {
     numberOfKeys: 1,
-    lua: `local current = redis.call('HGET', KEYS[1], 'part:' .. ARGV[1] .. ':state')
-local progress = ARGV[2] == 'accepted'
-if not (progress and (current == 'delivered' or current == 'failed')) then
-  for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+    lua: `local progress = ARGV[2] == 'accepted'
+for part in string.gmatch(ARGV[1], '[^,]+') do
+  local field = 'part:' .. part .. ':'
+  local current = redis.call('HGET', KEYS[1], field .. 'state')
+  if not (progress and (current == 'delivered' or current == 'failed')) then
+    for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], field .. ARGV[i], ARGV[i + 1]) end
+    redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
+  end
 end
 return redis.call('HGETALL', KEYS[1])`,
   },
@@ -162,7 +171,7 @@ export interface StatusScripts {
   s2sClaimDue(deadlines: string, now: number, leaseEnd: number, limit: number): Promise<string[]>;
   s2sRecordAccepted(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   s2sClaimDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
-  s2sRecordPartReceipt(key: string, part: string, state: string, ...fields: string[]): Promise<string[]>;
+  s2sRecordPartReceipt(key: string, parts: string, state: string, updatedAt: string, ...fields: string[]): Promise<string[]>;
   s2sMarkDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
 }
 

@@ -74,8 +74,37 @@ export class StatusStore {
       expectedParts: String(fields.expectedParts), submittedAt: now, updatedAt: now,
     };
     fields.partIds.forEach((id, i) => (flat[`part:${i}:id`] = id));
-    const keys = [this.rcptKey(jobId), this.deadlinesKey, ...fields.partIds.map((id) => this.idKey(fields.carrier, id))];
-    await this.redis.s2sRecordSubmitted(keys.length, ...keys, KEEP_SECONDS, jobId, fields.deadline === undefined ? '' : String(fields.deadline), JSON.stringify(flat));
+    const index = this.idIndex(jobId, fields.carrier, fields.partIds);
+    const keys = [this.rcptKey(jobId), this.deadlinesKey, ...index.keys()];
+    await this.redis.s2sRecordSubmitted(keys.length, ...keys, KEEP_SECONDS, jobId, fields.deadline === undefined ? '' : String(fields.deadline), JSON.stringify(flat), ...index.values());
+  }
+
+  /**
+   * Parts a carrier took before the rest of the message failed: indexed now, so that their
+   * receipts match while the retry that sends the rest waits out its backoff (which may be longer
+   * than an unmatched receipt is held). The recipient stays where it is until the whole message
+   * is submitted.
+   */
+  async recordAcceptedParts(jobId: string, carrier: string, partIds: string[]): Promise<void> {
+    const multi = this.redis.multi();
+    partIds.forEach((id, i) => multi.hset(this.rcptKey(jobId), `part:${i}:id`, id));
+    for (const [key, value] of this.idIndex(jobId, carrier, partIds)) multi.set(key, value, 'EX', KEEP_SECONDS);
+    await multi.exec();
+  }
+
+  /**
+   * Carrier-id index entries: key → `<job id>|<parts>`. Some SMSCs give every part of a long
+   * message the same id; its receipts then stand for all of those parts.
+   */
+  private idIndex(jobId: string, carrier: string, partIds: string[]): Map<string, string> {
+    const parts = new Map<string, number[]>();
+    partIds.forEach((id, i) => {
+      const key = this.idKey(carrier, id);
+      const list = parts.get(key);
+      if (list) list.push(i);
+      else parts.set(key, [i]);
+    });
+    return new Map([...parts].map(([key, list]) => [key, `${jobId}|${list.join(',')}`]));
   }
 
   /**
@@ -106,23 +135,22 @@ export class StatusStore {
     await this.redis.zrem(this.heldReceiptsKey, entry);
   }
 
-  /** Which recipient and part a carrier message id belongs to, trying each candidate form. */
-  async findByCarrierId(carrier: string, candidates: string[]): Promise<{ jobId: string; part: number } | undefined> {
+  /** Which recipient and parts a carrier message id belongs to, trying each candidate form. */
+  async findByCarrierId(carrier: string, candidates: string[]): Promise<{ jobId: string; parts: number[] } | undefined> {
     if (candidates.length === 0) return undefined;
     const values = await this.redis.mget(...candidates.map((id) => this.idKey(carrier, id)));
     const hit = values.find((v): v is string => typeof v === 'string');
     if (!hit) return undefined;
-    const [jobId = '', part = '0'] = hit.split('|');
-    return { jobId, part: Number(part) };
+    const bar = hit.lastIndexOf('|');
+    return { jobId: hit.slice(0, bar), parts: hit.slice(bar + 1).split(',').map(Number) };
   }
 
-  /** Records a part's receipt and returns the recipient as it now stands. */
-  async recordPartReceipt(jobId: string, part: number, receipt: Omit<PartStatus, 'index' | 'id'>): Promise<RecipientStatus | undefined> {
-    const key = this.rcptKey(jobId);
-    const flat: Record<string, string> = { [`part:${part}:stat`]: receipt.stat ?? '', [`part:${part}:state`]: receipt.state, [`part:${part}:at`]: String(receipt.at ?? Date.now()), updatedAt: String(Date.now()) };
-    if (receipt.err !== undefined) flat[`part:${part}:err`] = receipt.err;
-    if (receipt.reason !== undefined) flat[`part:${part}:reason`] = receipt.reason;
-    const pairs = await this.redis.s2sRecordPartReceipt(key, String(part), receipt.state, ...Object.entries(flat).flat());
+  /** Records a receipt on the parts it stands for and returns the recipient as it now stands. */
+  async recordPartReceipt(jobId: string, parts: number[], receipt: Omit<PartStatus, 'index' | 'id'>): Promise<RecipientStatus | undefined> {
+    const fields: string[] = ['stat', receipt.stat ?? '', 'state', receipt.state, 'at', String(receipt.at ?? Date.now())];
+    if (receipt.err !== undefined) fields.push('err', receipt.err);
+    if (receipt.reason !== undefined) fields.push('reason', receipt.reason);
+    const pairs = await this.redis.s2sRecordPartReceipt(this.rcptKey(jobId), parts.join(','), receipt.state, String(Date.now()), ...fields);
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i]!] = pairs[i + 1]!;
     return toRecipientStatus(hash);

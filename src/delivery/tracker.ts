@@ -128,16 +128,16 @@ export class DeliveryTracker {
 
   /** Undefined when no submitted part matches (yet). */
   private async apply(receipt: CarrierReceipt): Promise<Applied | undefined> {
-    const candidates = receiptIdCandidates(receipt.carrierMessageId, this.options.receiptIdFormat(receipt.carrier));
+    const candidates = receiptIdCandidates(receipt.carrierMessageId, this.options.receiptIdFormat(receipt.carrier), receipt.idIsSubmitId === true);
     const found = await this.store.findByCarrierId(receipt.carrier, candidates);
     if (!found) return undefined;
     const verdict = classifyReceipt(receipt.stat, receipt.err, this.options.receiptErrors, receipt.errIsProviderCode !== true);
     const state = verdict.outcome === 'delivered' ? 'delivered' : verdict.outcome === 'accepted' ? 'accepted' : 'failed';
-    const record = await this.store.recordPartReceipt(found.jobId, found.part, {
+    const record = await this.store.recordPartReceipt(found.jobId, found.parts, {
       state, stat: receipt.stat, ...(receipt.err !== undefined ? { err: receipt.err } : {}), reason: verdict.reason, at: receipt.receivedAt,
     });
     const applied: Applied = verdict.recognised ? 'matched' : 'unknown_stat';
-    this.log.info({ event: 'receipt.matched', jobId: found.jobId, part: found.part, carrier: receipt.carrier, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
+    this.log.info({ event: 'receipt.matched', jobId: found.jobId, parts: found.parts, carrier: receipt.carrier, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
     if (!verdict.recognised) {
       this.log.warn({ event: 'receipt.unknown_stat', carrier: receipt.carrier, stat: receipt.stat, err: receipt.err, jobId: found.jobId }, 'receipt with an unknown stat word: not treated as final');
     }
@@ -145,7 +145,8 @@ export class DeliveryTracker {
     const diagnostic = `${this.options.diagnosticType(receipt.carrier)}; stat:${receipt.stat}${receipt.err !== undefined ? ` err:${receipt.err}` : ''}`;
     if (verdict.outcome === 'permanent') {
       await this.finish(record, verdict.dsnStatus === '4.4.7' ? 'expired' : 'failed', { code: verdict.code, dsnStatus: verdict.dsnStatus, reason: verdict.reason, diagnostic });
-    } else if (allExpectedPartsDelivered(record)) {
+    } else if (record.submittedAt !== undefined && allExpectedPartsDelivered(record)) {
+      // (Before submittedAt, only some parts are out: a retry is still to send the rest.)
       await this.finish(record, 'delivered', { code: verdict.code, dsnStatus: '2.0.0', reason: verdict.reason, diagnostic });
     }
     return applied;

@@ -103,7 +103,12 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
         const err = asCarrierError(error, carrier.name);
         judge(deps.breakers, carrier.name, err);
         const accepted = err.details.acceptedPartIds;
-        if (accepted && accepted.length > 0) await job.saveProgress({ carrier: carrier.name, partIds: accepted });
+        if (accepted && accepted.length > 0) {
+          await job.saveProgress({ carrier: carrier.name, partIds: accepted });
+          await deps.status.recordAcceptedParts(job.id, carrier.name, accepted).catch((recordError: unknown) => {
+            log.warn({ event: 'sms.record_failed', carrier: carrier.name, partIds: accepted, err: (recordError as Error).message }, 'could not index the parts a carrier took; their receipts match once the rest is sent');
+          });
+        }
         deps.metrics.smsFailures.inc({ carrier: carrier.name, code: err.code, permanent: String(err.permanent) });
         // Failed only when no other carrier may take it; a carrier's own refusal moves it on.
         const final = err.permanent && err.details.subject !== 'carrier';

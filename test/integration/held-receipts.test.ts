@@ -112,7 +112,7 @@ describe('the validity deadline of a message whose receipt was recorded', () => 
     await store.recordAccepted({ txId: 'tx4', messageId: 'm4', sender: 's@example.com', receivedAt: Date.now(), recipients: ['tx4-1'] }, [{ jobId: 'tx4-1', txId: 'tx4', recipient: '+4@x', number: '+15555550104', notify: ['FAILURE'] }]);
     await store.recordSubmitted('tx4-1', { route: '*', carrier: 'c1', partIds: ['bb01'], attempts: 1, expectedParts: 1, deadline: Date.now() - 1 });
     // The DELIVRD receipt was stored, then the process died (or Redis failed) before finalize.
-    await store.recordPartReceipt('tx4-1', 0, { state: 'delivered', stat: 'DELIVRD', at: Date.now() });
+    await store.recordPartReceipt('tx4-1', [0], { state: 'delivered', stat: 'DELIVRD', at: Date.now() });
     const finals: FinalEvent[] = [];
     const poller = new DeadlinePoller(store, tracker(finals), silentLogger(), 50);
     poller.start();

@@ -52,17 +52,17 @@ const rows: [string, ReceiptFields, ParsedReceipt | null][] = [
   [
     'TLVs win over the text',
     { receiptedMessageId: '1a2b', messageState: 5, text: 'id:6699 stat:DELIVRD err:000' },
-    { id: '1a2b', stat: 'UNDELIV', err: '000' },
+    { id: '1a2b', idIsSubmitId: true, stat: 'UNDELIV', err: '000' },
   ],
   [
     'TLVs alone, empty body',
     { receiptedMessageId: 'abc', messageState: 2, text: '' },
-    { id: 'abc', stat: 'DELIVRD' },
+    { id: 'abc', idIsSubmitId: true, stat: 'DELIVRD' },
   ],
   [
     'receipted_message_id read past a missing NUL',
     { receiptedMessageId: 'abc\u0004\u0027\u0001', messageState: 3, text: '' },
-    { id: 'abc', stat: 'EXPIRED' },
+    { id: 'abc', idIsSubmitId: true, stat: 'EXPIRED' },
   ],
   ['no stat anywhere', { text: 'id:123 sub:001 dlvrd:001' }, null],
   ['no id anywhere', { text: 'stat:DELIVRD err:000' }, null],

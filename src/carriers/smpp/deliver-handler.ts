@@ -57,6 +57,7 @@ export class DeliverHandler {
       receivedAt: Date.now(),
     };
     if (parsed.err !== undefined) receipt.err = parsed.err;
+    if (parsed.idIsSubmitId) receipt.idIsSubmitId = true;
     this.log.info({ id: ourId, smscId, stat: receipt.stat, err: receipt.err }, 'delivery receipt');
     return this.listeners.deliver(receipt, this.log.child({ id: ourId }));
   }

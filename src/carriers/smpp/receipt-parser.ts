@@ -20,6 +20,11 @@ export interface ReceiptFields {
 
 export interface ParsedReceipt {
   id: string;
+  /**
+   * The id came from the receipted_message_id TLV, which SMPP 3.4 (5.3.2.12) defines as the id
+   * exactly as submit_sm_resp gave it, whatever form the receipt text uses.
+   */
+  idIsSubmitId?: true;
   /** Receipt stat word, upper case: DELIVRD, UNDELIV, EXPIRED, REJECTD, ... */
   stat: string;
   err?: string;
@@ -33,11 +38,13 @@ const KEY = /(?<=^|[\s,;])(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|t
 /** Returns null when neither the TLVs nor the text give both a message id and a stat. */
 export function parseReceipt(fields: ReceiptFields): ParsedReceipt | null {
   const text = parseReceiptText(fields.text);
-  const id = clean(fields.receiptedMessageId) ?? text.id;
+  const tlvId = clean(fields.receiptedMessageId);
+  const id = tlvId ?? text.id;
   const state = fields.messageState !== undefined ? statOfMessageState(fields.messageState) : undefined;
   const stat = state ?? text.stat?.toUpperCase();
   if (!id || !stat) return null;
   const receipt: ParsedReceipt = { id, stat };
+  if (tlvId !== undefined) receipt.idIsSubmitId = true;
   if (text.err) receipt.err = text.err;
   if (text.submitDate) receipt.submitDate = text.submitDate;
   if (text.doneDate) receipt.doneDate = text.doneDate;
