@@ -266,13 +266,19 @@ describe('maskSecrets', () => {
     ['rediss://user:pw@h', 'rediss://********@h'],
     ['redis://h:6379', 'redis://h:6379'],
     ['http://example.com/a@b', 'http://example.com/a@b'],
+    // ioredis reads the password up to the last @ before the host, and from the query.
+    ['redis://default:p@ss@h:6379/0', 'redis://********@h:6379/0'],
+    ['redis://h:6379/0?password=s3cret&db=1', 'redis://h:6379/0?password=********&db=1'],
+    ['http://kannel:13013/cgi-bin/sendsms?username=relay&password=K4nnel&to={to}', 'http://kannel:13013/cgi-bin/sendsms?username=relay&password=********&to={to}'],
+    ['https://api.example/send?api_key=abc&sig=def&text={text}', 'https://api.example/send?api_key=********&sig=********&text={text}'],
+    ['https://api.example/send?password={password}', 'https://api.example/send?password={password}'],
   ])('masks %s as %s', (url, expected) => {
     expect(maskSecrets({ url })).toEqual({ url: expected });
   });
 
   it('hides what an HTTP carrier carries in headers, query parameters and preset variables', () => {
-    const carrier = { request: { headers: { Authorization: 'Bearer abc.def', 'X-Client': 'smtp2sms', Forward: 'Basic dXNlcjpwdw==' }, query: { pwd: 'kannel-pw', user: 'relay' } }, vars: { account: 'AC123' } };
-    expect(maskSecrets(carrier)).toEqual({ request: { headers: { Authorization: '********', 'X-Client': 'smtp2sms', Forward: '********' }, query: { pwd: '********', user: 'relay' } }, vars: { account: '********' } });
+    const carrier = { request: { headers: { Authorization: 'Bearer abc.def', 'X-Client': 'smtp2sms', Forward: 'Basic dXNlcjpwdw==', 'X-Auth-Key': 'hdr-secret' }, query: { pwd: 'kannel-pw', user: 'relay', key: 'query-key' } }, vars: { account: 'AC123' } };
+    expect(maskSecrets(carrier)).toEqual({ request: { headers: { Authorization: '********', 'X-Client': 'smtp2sms', Forward: '********', 'X-Auth-Key': '********' }, query: { pwd: '********', user: 'relay', key: '********' } }, vars: { account: '********' } });
   });
 
   it.each(['password', 'apiKey', 'api_key', 'token', 'clientSecret', 'credentials', 'pwd', 'authorization', 'signatureSecret'])('hides a value under the key %s', (key) => {
