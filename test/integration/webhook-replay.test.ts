@@ -56,6 +56,27 @@ describe('a Plivo callback replayed', () => {
   });
 });
 
+describe('a signed callback whose receipt could not be stored', () => {
+  it('is answered 503 and taken when the provider sends it again with the same nonce', async () => {
+    const redis = new Redis(REDIS_URL);
+    const carrier = createHttpCarrier('plivo', httpCarrierSchema.parse(plivo), { logger: pino({ level: 'silent' }), nonces: new RedisNonces(redis, uniquePrefix('webhook-replay-nonces')) });
+    let storing = false;
+    const receipts: CarrierReceipt[] = [];
+    carrier.onReceipt((r) => {
+      if (!storing) throw new Error('Redis is down');
+      receipts.push(r);
+    });
+    const request = { method: 'POST', url: '/webhooks/plivo', headers: signedV2('retried-1'), rawBody: Buffer.from(callback('delivered')) };
+    expect((await carrier.handleWebhook(request)).status).toBe(503);
+    storing = true;
+    expect((await carrier.handleWebhook(request)).status).toBe(200);
+    expect(receipts.map((r) => r.stat)).toEqual(['DELIVRD']);
+    // Acknowledged now: the same nonce once more is a replay.
+    expect((await carrier.handleWebhook(request)).status).toBe(401);
+    redis.disconnect();
+  });
+});
+
 describe('a signed callback whose nonce cannot be checked (Redis unreachable)', () => {
   let deadRedis: Redis;
   beforeAll(async () => {

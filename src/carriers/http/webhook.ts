@@ -10,7 +10,7 @@ import { parseReceipts } from './receipts.js';
 import { formObject } from './reply.js';
 import type { WebhookSpec } from './spec.js';
 import { QueueError } from '../../errors.js';
-import { createVerifier, type NonceStore, type Verified, type Verifier, type VerifyContext, type WebhookRequest } from './verify/index.js';
+import { NonceCache, createVerifier, type NonceStore, type Verified, type Verifier, type VerifyContext, type WebhookRequest } from './verify/index.js';
 import { headerValue } from './verify/types.js';
 
 export interface WebhookResponse {
@@ -21,15 +21,17 @@ export interface WebhookResponse {
 export class WebhookHandler {
   private readonly listeners = new ReceiptListeners();
   private readonly verifier: Verifier | undefined;
+  private readonly nonces: NonceStore;
 
   constructor(
     private readonly carrier: string,
     private readonly spec: WebhookSpec | undefined,
     private readonly log: Logger,
     private readonly now: () => number,
-    nonces?: NonceStore,
+    nonces: NonceStore = new NonceCache(),
   ) {
-    this.verifier = spec ? createVerifier(spec.verify, nonces) : undefined;
+    this.verifier = spec ? createVerifier(spec.verify) : undefined;
+    this.nonces = nonces;
   }
 
   onReceipt(listener: ReceiptListener): void {
@@ -48,7 +50,13 @@ export class WebhookHandler {
     const body = readBody(request);
     const query = formObject(incoming.searchParams);
     const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, query, body.params);
-    const ctx: VerifyContext = { request, signedUrl, params, formParams: body.form, now: this.now() };
+    const claimed: string[] = [];
+    const claimNonce = async (nonce: string) => {
+      const fresh = await this.nonces.firstUse(nonce);
+      if (fresh) claimed.push(nonce);
+      return fresh;
+    };
+    const ctx: VerifyContext = { request, signedUrl, params, formParams: body.form, now: this.now(), claimNonce };
 
     let verified: Verified = false;
     try {
@@ -78,8 +86,12 @@ export class WebhookHandler {
     const { receipts, skipped } = parseReceipts(spec, doc, this.carrier, now);
     for (const s of skipped) this.log.info({ event: 'webhook.skipped', carrierMessageId: s.id, status: s.status, why: s.why }, 'webhook item is not a receipt');
     const stored = await Promise.all(receipts.map((receipt) => this.emit(receipt)));
-    // 503 makes the provider retry the callback: a receipt we could not store is not acknowledged.
-    if (stored.includes(false)) return { status: 503, body: { error: 'receipt not stored, retry later' } };
+    // 503 makes the provider retry the callback: a receipt we could not store is not acknowledged,
+    // and its nonce is given back so that the retry is not taken for a replay.
+    if (stored.includes(false)) {
+      await Promise.all(claimed.map((nonce) => Promise.resolve(this.nonces.forget(nonce)).catch(() => undefined)));
+      return { status: 503, body: { error: 'receipt not stored, retry later' } };
+    }
     return { status: 200, body: { received: receipts.length } };
   }
 

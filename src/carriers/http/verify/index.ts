@@ -1,7 +1,6 @@
 /** One verifier per webhook spec, built once (the Telnyx key is parsed at start). */
 import type { WebhookVerifySpec } from '../spec.js';
 import { verifyPlivo, verifyTwilio } from './hmac-providers.js';
-import { NonceCache, type NonceStore } from './nonce-cache.js';
 import { ed25519PublicKey, verifyMessageBird, verifyTelnyx, verifyToken, verifyVonage } from './token-providers.js';
 import type { VerifyContext } from './types.js';
 
@@ -11,19 +10,19 @@ import type { VerifyContext } from './types.js';
  * then not to be trusted. False: not verified.
  */
 export type Verified = 'request' | 'body' | false;
-/** Plivo's checks the nonce with the store, which may be Redis: the only one that may be async. */
+/** Plivo's claims its nonce, from a store that may be Redis: the only one that may be async. */
 export type Verifier = (ctx: VerifyContext) => Verified | Promise<Verified>;
 
 const whole = (ok: boolean): Verified => (ok ? 'request' : false);
 
-export function createVerifier(spec: WebhookVerifySpec, nonces: NonceStore = new NonceCache()): Verifier {
+export function createVerifier(spec: WebhookVerifySpec): Verifier {
   const secret = spec.secret ?? '';
   switch (spec.type) {
     case 'twilio': return (ctx) => whole(secret !== '' && verifyTwilio(ctx, secret));
     case 'plivo':
       return async (ctx) => {
         const nonce = secret === '' ? undefined : verifyPlivo(ctx, secret);
-        return whole(nonce !== undefined && (await nonces.firstUse(nonce)));
+        return whole(nonce !== undefined && (await ctx.claimNonce(nonce)));
       };
     case 'vonage': return (ctx) => (secret === '' ? false : verifyVonage(ctx, spec));
     case 'messagebird': return (ctx) => whole(secret !== '' && verifyMessageBird(ctx, secret, spec.toleranceSeconds));

@@ -6,6 +6,8 @@
 export interface NonceStore {
   /** True the first time a nonce comes within the store's ttl, false for a replay. */
   firstUse(nonce: string): boolean | Promise<boolean>;
+  /** Gives a nonce back: its request was not acknowledged, and the provider's retry carries it again. */
+  forget(nonce: string): void | Promise<void>;
 }
 
 /**
@@ -30,6 +32,10 @@ export class NonceCache implements NonceStore {
       this.seen.delete(old);
     }
     return true;
+  }
+
+  forget(nonce: string): void {
+    this.seen.delete(nonce);
   }
 }
 

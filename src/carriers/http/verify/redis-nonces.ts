@@ -13,11 +13,18 @@ export class RedisNonces implements NonceStore {
   constructor(private readonly redis: Redis, private readonly keyPrefix: string, private readonly ttlMs = NONCE_TTL_MS) {}
 
   async firstUse(nonce: string): Promise<boolean> {
-    const key = `${this.keyPrefix}:${createHash('sha256').update(nonce).digest('base64url')}`;
     try {
-      return (await this.redis.set(key, '1', 'PX', this.ttlMs, 'NX')) === 'OK';
+      return (await this.redis.set(this.key(nonce), '1', 'PX', this.ttlMs, 'NX')) === 'OK';
     } catch (error) {
       throw new QueueError('NONCE_STORE_UNAVAILABLE', `cannot check the webhook nonce: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  async forget(nonce: string): Promise<void> {
+    await this.redis.del(this.key(nonce));
+  }
+
+  private key(nonce: string): string {
+    return `${this.keyPrefix}:${createHash('sha256').update(nonce).digest('base64url')}`;
   }
 }

@@ -19,6 +19,11 @@ export interface VerifyContext {
   /** Form parameters only (POST application/x-www-form-urlencoded), all values per key. */
   formParams: [string, string][];
   now: number;
+  /**
+   * Claims a signed nonce for this request: false when it was seen before (a replay). The caller
+   * owns the store, and gives the nonce back when the request ends without being acknowledged.
+   */
+  claimNonce(nonce: string): Promise<boolean>;
 }
 
 /** A request header's first value (names are lower case in Node). */
