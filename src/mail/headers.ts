@@ -51,24 +51,41 @@ export interface RawHead {
   body: Buffer;
 }
 
+// A header's name at the start of a line (sticky: matched in place, without slicing the line out).
+const HEADER_NAME_AT = /([!-9;-~]+):/y;
+
 /**
  * Splits `raw` at the first blank line and reads the header lines of at most `maxHeadBytes` of the
  * head. For the salvage path only: a message whose header block mailparser refused (too large,
- * too many parts) still has a subject and sender worth an SMS.
+ * too many parts) still has a subject and sender worth an SMS. Keeps what `headerRecord` reads, the
+ * first line of each of the first MAX_HEADER_COUNT names, plus the first of each `alwaysKeep` name
+ * wherever it comes: a flood of megabytes of headers costs one pass over it, not an object per line.
  */
-export function scanRawHead(raw: Buffer, maxHeadBytes: number): RawHead {
+export function scanRawHead(raw: Buffer, maxHeadBytes: number, alwaysKeep: ReadonlySet<string> = new Set()): RawHead {
   const { headEnd, bodyStart } = headBounds(raw);
   const head = raw.subarray(0, Math.min(headEnd, maxHeadBytes)).toString('utf8');
   const lines: HeaderLine[] = [];
-  for (const physical of head.split(/\r?\n/)) {
-    const last = lines[lines.length - 1];
-    if (/^[ \t]/.test(physical) && last !== undefined) {
-      // a folded continuation of the previous header
-      if (last.line.length < MAX_HEADER_VALUE_CHARS * 2) last.line += ' ' + physical.trim();
-      continue;
+  const seen = new Set<string>();
+  let current: HeaderLine | undefined; // the kept header a folded continuation line belongs to
+  for (let start = 0; start < head.length; ) {
+    const newline = head.indexOf('\n', start);
+    const end = newline < 0 ? head.length : newline;
+    const lineEnd = end > start && head.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const first = head.charCodeAt(start);
+    if (first === 32 || first === 9) {
+      if (current !== undefined && current.line.length < MAX_HEADER_VALUE_CHARS * 2) current.line += ' ' + head.slice(start, lineEnd).trim();
+    } else {
+      current = undefined;
+      HEADER_NAME_AT.lastIndex = start;
+      const name = HEADER_NAME_AT.exec(head)?.[1];
+      const key = name !== undefined && HEADER_NAME_AT.lastIndex <= lineEnd + 1 ? name.toLowerCase() : undefined;
+      if (key !== undefined && !seen.has(key) && (seen.size < MAX_HEADER_COUNT || alwaysKeep.has(key))) {
+        seen.add(key);
+        current = { key, line: head.slice(start, lineEnd) };
+        lines.push(current);
+      }
     }
-    const match = /^([!-9;-~]+):/.exec(physical);
-    if (match?.[1] !== undefined) lines.push({ key: match[1].toLowerCase(), line: physical });
+    start = end + 1;
   }
   return { lines, body: raw.subarray(bodyStart) };
 }

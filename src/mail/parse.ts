@@ -9,7 +9,7 @@ import { simpleParser, type ParsedMail as MailparserMail } from 'mailparser';
 import { MessageError } from '../errors.js';
 import { capText, foldLine, foldText } from './fold.js';
 import { addressText, stripAngles } from './fields.js';
-import { headerRecord, headerValue, MAX_HEADER_VALUE_CHARS, scanRawHead } from './headers.js';
+import { headBounds, headerRecord, headerValue, MAX_HEADER_VALUE_CHARS, scanRawHead } from './headers.js';
 import { htmlToPlainText } from './html.js';
 import { parsePlainTextMail } from './plain-text-mail.js';
 
@@ -46,6 +46,9 @@ export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
 // How much of a refused message's header block the salvage path reads: all of it for any message
 // the SMTP stage accepts (mailparser refuses a header block over 1 MB, and the subject may follow).
 const SALVAGE_HEAD_BYTES = 16 * 1024 * 1024;
+// Larger header blocks skip mailparser's own header parsing. Real mail, long Received and ARC
+// chains included, stays well under this; the salvage keeps the headers that matter in any case.
+const MAX_PARSED_HEAD_BYTES = 64 * 1024;
 // The headers a salvage attempt keeps: enough to decode the subject, sender and body.
 const SALVAGED_HEADERS = new Set([
   'subject', 'from', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding',
@@ -97,6 +100,9 @@ function boundFields(mail: ParsedMail): ParsedMail {
 
 /** The general path: any MIME structure, transfer encoding and charset, and the salvage. */
 export async function parseWithMailparser(raw: Buffer, bounds: ParseLimits): Promise<ParsedMail> {
+  // mailparser spends about a second of CPU on a header block near its 1 MB limit, blocking every
+  // session; the salvage reads what matters of one in one pass, so a large head goes there at once.
+  if (headBounds(raw).headEnd > MAX_PARSED_HEAD_BYTES) return salvage(raw, bounds, new Error('header block too large'));
   let mail: MailparserMail;
   try {
     mail = await simpleParser(raw, PARSER_OPTIONS);
@@ -132,10 +138,10 @@ function pickBody(mail: MailparserMail, limits: ParseLimits): Pick<ParsedMail, '
  * body and then without it; the header record still comes from the full raw scan.
  */
 async function salvage(raw: Buffer, limits: ParseLimits, cause: unknown): Promise<ParsedMail> {
-  const { lines, body } = scanRawHead(raw, SALVAGE_HEAD_BYTES);
+  const { lines, body } = scanRawHead(raw, SALVAGE_HEAD_BYTES, SALVAGED_HEADERS);
   const kept = new Map<string, string>(); // first occurrence of each salvaged header
   for (const { key, line } of lines) {
-    if (SALVAGED_HEADERS.has(key) && !kept.has(key)) kept.set(key, headerValue(line));
+    if (SALVAGED_HEADERS.has(key)) kept.set(key, headerValue(line));
   }
   const head = [...kept].map(([key, value]) => `${key}: ${value}\r\n`).join('');
   const attempts = [Buffer.concat([Buffer.from(head + '\r\n'), body]), Buffer.from(head + '\r\n')];

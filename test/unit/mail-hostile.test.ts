@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MessageError } from '../../src/errors.js';
 import { parseMail } from '../../src/mail/index.js';
@@ -89,6 +91,25 @@ describe('parseMail: malformed and hostile input', () => {
     expect(mail.subject).toBe('Prüfung survived');
     expect(mail.text).toBe('body survived');
     expect(mail.headers['x-junk']?.length).toBeLessThanOrEqual(4096);
+  });
+
+  it.each(['01-alertmanager-firing-3-alerts.eml', '23-cron-legacy-latin1-de.eml', '26-outlook-reply-chain-disclaimer.eml'])(
+    'reads %s behind 3,000 Received lines (a header block too large for mailparser) as it reads it without them',
+    async (name) => {
+      const original = readFileSync(join('test/fixtures/mail/corpus', name));
+      const received = Array.from({ length: 3_000 }, (_, i) => `Received: from relay${i}.example.net by mx.example.org; Mon, 23 Nov 2026 10:00:00 +0000\r\n`).join('');
+      const padded = Buffer.concat([Buffer.from(received), original]);
+      const [plain, flooded] = await Promise.all([parseMail(original), parseMail(padded)]);
+      expect({ ...flooded, headers: undefined }).toEqual({ ...plain, headers: undefined });
+      expect(flooded.headers.received).toContain('relay0.example.net');
+      for (const [key, value] of Object.entries(plain.headers)) if (key !== 'received') expect(flooded.headers[key]).toBe(value);
+    },
+  );
+
+  it('keeps the subject and sender that follow more than MAX_HEADER_COUNT other header names', async () => {
+    const junk = Array.from({ length: 800 }, (_, i) => `X-Junk-${i}: ${'v'.repeat(100)}`);
+    const mail = await parseMail(message([...junk, 'From: Ops <ops@example.com>', 'Subject: after the junk'], 'body'));
+    expect([mail.subject, mail.from, mail.text]).toEqual(['after the junk', 'Ops <ops@example.com>', 'body']);
   });
 
   it('salvages the subject when the MIME tree has too many parts', async () => {
