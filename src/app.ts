@@ -196,7 +196,10 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
 
     let httpPort: number | undefined;
     if (config.http.enabled) {
-      const http = createHttpServer({ status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker, stormStatus: (number) => storm.status(number), ...extras });
+      const http = createHttpServer({
+        status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker, stormStatus: (number) => storm.status(number),
+        ...(config.http.token !== undefined ? { token: config.http.token } : {}), ...extras,
+      });
       httpPort = await listenHttp(http, config.http.host, config.http.port);
       stops.push(() => http.close());
       log.info({ event: 'http.listening', host: config.http.host, port: httpPort }, 'HTTP API listening');

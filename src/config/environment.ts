@@ -10,7 +10,7 @@ const CARRIER_SECRETS = ['password', 'authToken', 'apiKey', 'apiSecret', 'apiTok
  * Environment overrides, applied to the raw YAML before validation so their errors name the key.
  * Each secret can also come from a file (`<VAR>_FILE`), the Docker/Kubernetes secrets convention.
  *
- *   REDIS_URL, SMTP2SMS_SMTP_PORT, SMTP2SMS_HTTP_PORT
+ *   REDIS_URL, SMTP2SMS_SMTP_PORT, SMTP2SMS_HTTP_PORT, SMTP2SMS_HTTP_TOKEN
  *   SMTP2SMS_CARRIER_<NAME>_<SECRET>         a carrier secret: PASSWORD, AUTHTOKEN, APIKEY, APISECRET,
  *                                            APITOKEN, SIGNATURESECRET, SIGNINGSECRET (name upper case, - as _)
  *   SMTP2SMS_SMTP_USER_<USERNAME>_PASSWORD   password of SMTP AUTH user <username>
@@ -22,6 +22,8 @@ export function applyEnvironment(config: Tree, env: NodeJS.ProcessEnv): Tree {
   if (smtpPort !== undefined) section(config, 'smtp').port = port(smtpPort, 'SMTP2SMS_SMTP_PORT');
   const httpPort = env.SMTP2SMS_HTTP_PORT;
   if (httpPort !== undefined) section(config, 'http').port = port(httpPort, 'SMTP2SMS_HTTP_PORT');
+  const httpToken = secret(env, 'SMTP2SMS_HTTP_TOKEN');
+  if (httpToken !== undefined) section(config, 'http').token = httpToken;
 
   const carriers = config.carriers;
   if (isTree(carriers)) {

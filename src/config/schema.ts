@@ -168,6 +168,11 @@ export const configSchema = z.strictObject({
     enabled: z.boolean().default(true),
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8025),
+    /**
+     * Bearer token that /api/* and /metrics require (Authorization: Bearer <token>); none by
+     * default. /healthz, /readyz and the carrier webhooks (which verify their own signatures) stay open.
+     */
+    token: z.string().min(16, 'at least 16 characters: a token that can be guessed protects nothing').optional(),
   }).prefault({}),
   /** How a mail becomes SMS text (src/render): family recognisers, body clean-up, templates. */
   render: z.strictObject({

@@ -1,5 +1,6 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AggregatorRegistry } from 'prom-client';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Carrier } from '../carriers/carrier.js';
 import type { StatusStore } from '../delivery/status-store.js';
@@ -20,11 +21,23 @@ export interface HttpDeps {
   childMetrics?(): Promise<NamedMetrics[]>;
   /** With SMTP child processes: how many listen, of how many. */
   smtpProcesses?(): { listening: number; processes: number };
+  /** Bearer token required by /api/* and /metrics (http.token); none: open. */
+  token?: string;
 }
+
 
 /** Health, readiness, Prometheus metrics and the message status API. */
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false });
+  // Routes with message data or operational detail (/api/*, /metrics) take this hook: bound to
+  // the route, not matched against the URL, so no spelling of a path gets around it.
+  const { token } = deps;
+  const guarded = token === undefined ? {} : {
+    onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (bearerMatches(request.headers.authorization, token)) return;
+      await reply.code(401).header('www-authenticate', 'Bearer realm="smtp2sms"').send({ error: 'a valid bearer token is required' });
+    },
+  };
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -43,7 +56,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', redis, ...(smtp ? { smtp } : {}), carriers });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', guarded, async (_request, reply) => {
     for (const c of deps.carriers.values()) {
       const h = c.health();
       deps.metrics.carrierUp.set({ carrier: h.name, type: h.type }, h.up ? 1 : 0);
@@ -54,14 +67,14 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.type(registry.contentType).send(await AggregatorRegistry.aggregate(all.map(labelled)).metrics());
   });
 
-  app.get<{ Params: { id: string } }>('/api/messages/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/messages/:id', guarded, async (request, reply) => {
     if (!/^[A-Za-z0-9-]{1,80}$/.test(request.params.id)) return reply.code(400).send({ error: 'malformed id' });
     const found = await deps.status.getTransaction(request.params.id);
     if (!found) return reply.code(404).send({ error: 'no such message' });
     return { id: found.tx.txId, messageId: found.tx.messageId, sender: found.tx.sender, receivedAt: new Date(found.tx.receivedAt).toISOString(), recipients: found.recipients };
   });
 
-  app.get<{ Params: { number: string } }>('/api/numbers/:number/storm', async (request, reply) => {
+  app.get<{ Params: { number: string } }>('/api/numbers/:number/storm', guarded, async (request, reply) => {
     const number = request.params.number.startsWith('+') ? request.params.number : `+${request.params.number}`;
     if (!/^\+\d{6,15}$/.test(number) || !deps.stormStatus) return reply.code(400).send({ error: 'expected an E.164 number' });
     return { number, ...((await deps.stormStatus(number)) as object) };
@@ -88,6 +101,15 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   return app;
+}
+
+/** Constant-time comparison of `Authorization: Bearer <token>` with the configured token. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
 }
 
 export async function listenHttp(app: FastifyInstance, host: string, port: number): Promise<number> {

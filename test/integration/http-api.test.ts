@@ -49,3 +49,43 @@ describe('HTTP API', () => {
     expect((await fetch(url('/api/messages/bad%20id'))).status).toBe(400);
   });
 });
+
+describe('HTTP API with http.token', () => {
+  const TOKEN = 'tok-0123456789abcdef-test';
+  let guarded: TestRelay;
+  const at = (path: string) => `http://127.0.0.1:${guarded.app.httpPort}${path}`;
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    guarded = await startTestRelay('http-api-token', { http: { port: 0, token: TOKEN } });
+  });
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it.each(['/api/messages/0123456789abcdef0123', '/api/numbers/4915112345678/storm', '/metrics', '/metrics?x=1'])('refuses %s without the token, or with a wrong one', async (path) => {
+    for (const init of [{}, bearer('tok-0123456789abcdef-wrong'), { headers: { authorization: TOKEN } }]) {
+      const response = await fetch(at(path), init);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await response.text()).not.toContain('smtp2sms_');
+    }
+  });
+
+  it('answers with the token', async () => {
+    expect((await fetch(at('/api/messages/0123456789abcdef0123'), bearer(TOKEN))).status).toBe(404);
+    expect(await (await fetch(at('/metrics'), bearer(TOKEN))).text()).toContain('smtp2sms_');
+  });
+
+  it('leaves /healthz, /readyz and the carrier webhooks open (probes; providers sign their own)', async () => {
+    expect((await fetch(at('/healthz'))).status).toBe(200);
+    expect((await fetch(at('/readyz'))).status).toBe(200);
+    expect((await fetch(at('/webhooks/primary'), { method: 'POST', body: '' })).status).toBe(404); // SMPP: no webhook
+  });
+});
+
+describe('http.token in the config', () => {
+  it('must be long enough to be worth something', async () => {
+    await expect(startTestRelay('http-api-short-token', { http: { port: 0, token: 'short' } })).rejects.toThrow(/http\.token: at least 16 characters/);
+  });
+});

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/config/duration.js';
+import { applyEnvironment } from '../../src/config/environment.js';
 import { loadConfigFile, parseConfig } from '../../src/config/load.js';
 import { maskSecrets } from '../../src/config/mask.js';
 import { ConfigError } from '../../src/errors.js';
@@ -324,5 +325,15 @@ describe('config files', () => {
     const error = configError(() => loadConfigFile(file, {}));
     expect(error.message).toMatch(/carriers: /);
     expect(error.message).toMatch(/routes: /);
+  });
+});
+
+describe('SMTP2SMS_HTTP_TOKEN', () => {
+  it('sets http.token, also from a file', () => {
+    const file = join(tmpdir(), `s2s-token-${process.pid}`);
+    writeFileSync(file, 'from-a-file-0123456789\n');
+    const base = { carriers: { primary: { type: 'smpp', systemId: 'x' } }, routes: [{ match: '*', carriers: ['primary'] }] };
+    expect(applyEnvironment(structuredClone(base), { SMTP2SMS_HTTP_TOKEN: 'plain-0123456789abcdef' })).toMatchObject({ http: { token: 'plain-0123456789abcdef' } });
+    expect(applyEnvironment(structuredClone(base), { SMTP2SMS_HTTP_TOKEN_FILE: file })).toMatchObject({ http: { token: 'from-a-file-0123456789' } });
   });
 });
