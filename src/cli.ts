@@ -31,6 +31,12 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const configFile = values.config ?? process.env.SMTP2SMS_CONFIG ?? DEFAULT_CONFIG_FILE;
+  // `check-config other.yaml` would otherwise validate the default file and call it valid.
+  const extra = rest.slice(command === 'preview' ? 1 : 0);
+  if (extra.length > 0) {
+    const hint = /\.ya?ml$/i.test(extra[0]!) ? ' (did you mean --config?)' : '';
+    throw new UsageError(`unexpected argument "${extra[0]}"${hint}\n\n${USAGE}`);
+  }
 
   switch (command) {
     case 'check-config': {

@@ -24,6 +24,10 @@ describe('smtp2sms on the command line', () => {
     [['check-config', '--config'], /argument missing|requires an argument|--config/i],
     [['preview', join(dir, 'no-such.eml'), '--config', 'config/default.yaml'], /cannot read .*no-such\.eml/],
     [['launch'], /unknown command "launch"/],
+    // Validating the default file instead and calling it valid would be worse than an error.
+    [['check-config', 'config/example.yaml'], /unexpected argument "config\/example\.yaml" \(did you mean --config\?\)/],
+    [['start', 'now'], /unexpected argument "now"/],
+    [['preview', '-', 'extra.eml'], /unexpected argument "extra\.eml"/],
   ])('%j is a usage error: exit 2, one line, no stack trace', (args, message) => {
     const { code, stderr } = cli(...args);
     expect(code).toBe(2);
