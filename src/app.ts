@@ -108,6 +108,9 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       mayNotify: (outcome, notify) => dsnKindFor(outcome, 'someone', notify) !== undefined,
       metrics,
     });
+    // The pollers below read Redis at once: before it has connected, each round would log a
+    // Redis failure that is only the start-up. (Bounded: a Redis that is really down is reported.)
+    const redisReady = await whenReady(redis, REDIS_START_WAIT_MS);
     // Held receipts are retried by any process that takes receipts: the worker role (SMPP) or one
     // serving webhooks. An SMTP child process takes none.
     if (roles.worker || config.http.enabled) {
@@ -183,8 +186,8 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     );
     let smtpPort = 0;
     if (roles.smtp) {
-      const ready = await Promise.all([whenReady(redis, REDIS_START_WAIT_MS), queue.whenReady(REDIS_START_WAIT_MS)]);
-      if (ready.includes(false)) {
+      const queueReady = await queue.whenReady(redisReady ? REDIS_START_WAIT_MS : 0);
+      if (!redisReady || !queueReady) {
         log.warn({ event: 'redis.unavailable', url: maskSecrets(config.redis.url) }, `Redis not ready after ${REDIS_START_WAIT_MS / 1000} s: SMTP answers 451 until it is`);
       }
       const tls = config.smtp.tls ? await loadTlsMaterial(config.smtp.tls, config.smtp.hostname) : undefined;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -28,7 +29,7 @@ export function testSmppCarrier(port: number, extra: Record<string, unknown> = {
 }
 
 /** A simulator on port 0 and a relay pointed at it, both on 127.0.0.1, with test-friendly timings. */
-export async function startTestRelay(name: string, overridesOrFn: RelayOverrides = {}, smscOptions: SmscOptions = {}): Promise<TestRelay> {
+export async function startTestRelay(name: string, overridesOrFn: RelayOverrides = {}, smscOptions: SmscOptions = {}, log: Logger = silentLogger()): Promise<TestRelay> {
   const smsc = new SmscSimulator({ port: 0, deliveryReceipts: { enabled: false, delayMs: 0 }, ...smscOptions });
   const smscPort = await smsc.start();
   const overrides = typeof overridesOrFn === 'function' ? overridesOrFn(smscPort) : overridesOrFn;
@@ -45,7 +46,7 @@ export async function startTestRelay(name: string, overridesOrFn: RelayOverrides
     ...overrides,
   };
   const config = parseConfig(raw);
-  const app = await startApp(config, silentLogger()).catch(async (error: unknown) => {
+  const app = await startApp(config, log).catch(async (error: unknown) => {
     await smsc.stop();
     throw error;
   });
