@@ -48,8 +48,9 @@ async function main(argv: string[]): Promise<number> {
       const file = rest[0];
       if (!file) throw new UsageError('preview needs a file name, or - for standard input');
       const raw = readInput(file);
-      process.stdout.write(await previewMail(raw, loadConfigFile(configFile)));
-      return 0;
+      const { output, sendable } = await previewMail(raw, loadConfigFile(configFile));
+      process.stdout.write(output);
+      return sendable ? 0 : 1;
     }
     case 'smsc': {
       const port = values.port === undefined ? 2775 : Number(values.port);

@@ -1,6 +1,7 @@
 import type { Config } from './config/schema.js';
 import { parseMail } from './mail/parse.js';
-import { renderOptionsFromConfig, renderSms, type AlertFields } from './render/index.js';
+import { MessageError } from './errors.js';
+import { renderOptionsFromConfig, renderSms, sendableText, type AlertFields } from './render/index.js';
 import { buildSms } from './sms/index.js';
 import { toE164 } from './smtp/phone-number.js';
 
@@ -23,15 +24,23 @@ function fieldLines(fields: AlertFields): string[] {
 }
 
 /**
- * The text `smtp2sms preview` prints: recipients, how the mail was read (recogniser, confidence,
- * fields), encoding, segment count and each segment.
+ * What `smtp2sms preview` prints: recipients, how the mail was read (recogniser, confidence,
+ * fields), encoding, segment count and each segment; or, for a mail the relay would refuse at
+ * DATA, that refusal (`sendable` false).
  */
-export async function previewMail(raw: Buffer, config: Config): Promise<string> {
+export async function previewMail(raw: Buffer, config: Config): Promise<{ output: string; sendable: boolean }> {
   const mail = await parseMail(raw);
   const firstCarrier = config.carriers[config.routes[0]?.carriers[0] ?? ''];
   const concat = firstCarrier?.concat ?? 'udh8';
   const rendered = renderSms(mail, renderOptionsFromConfig(config, concat));
-  const sms = buildSms(rendered.text, {
+  let text: string;
+  try {
+    text = sendableText(rendered);
+  } catch (error) {
+    if (!(error instanceof MessageError)) throw error;
+    return { output: `refused:    554 5.6.0 ${error.message} (the relay answers this to DATA)\n`, sendable: false };
+  }
+  const sms = buildSms(text, {
     maxSegments: config.sms.maxSegments,
     concat,
     transliterate: config.sms.transliterate,
@@ -58,5 +67,5 @@ export async function previewMail(raw: Buffer, config: Config): Promise<string> 
     `segments:   ${sms.segments.length}${sms.truncated ? ` (cut to sms.maxSegments=${config.sms.maxSegments})` : ''}`,
     ...sms.segments.map((s, i) => `[${i + 1}/${sms.segments.length}] ${s.text}`),
   ];
-  return `${lines.join('\n')}\n`;
+  return { output: `${lines.join('\n')}\n`, sendable: true };
 }

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
-import { MessageError, QueueError } from '../errors.js';
+import { QueueError } from '../errors.js';
 import { headBounds } from '../mail/headers.js';
 import { parseMail } from '../mail/parse.js';
 import type { Metrics } from '../observability/metrics.js';
 import { smsJobId, type SmsJobData } from '../queue/job.js';
 import type { SmsQueue } from '../queue/sms-queue.js';
-import { renderSms, type RenderOptions } from '../render/index.js';
+import { renderSms, sendableText, type RenderOptions } from '../render/index.js';
 import type { IncomingMail, Intake } from '../smtp/intake.js';
 import { stormMetaOf, type StormControl, type StormDecision } from '../storm/index.js';
 import { acceptMail } from './accept-script.js';
@@ -48,8 +48,7 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
   return async (mail: IncomingMail) => {
     const parsed = await parseMail(mail.raw);
     const rendered = renderSms(parsed, options.render);
-    const text = rendered.text;
-    if (text.trim() === '') throw new MessageError('EMPTY_MESSAGE', 'Message has no subject or text to send', true);
+    const text = sendableText(rendered);
 
     const messageId = parsed.messageId ?? contentId(mail.raw);
     const txId = transactionId(mail.sender, messageId);

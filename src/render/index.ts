@@ -2,6 +2,7 @@
 export {
   renderSms,
   renderSmsText,
+  sendableText,
   chooseRecogniser,
   DEFAULT_TEMPLATE,
   DEFAULT_FAMILY_TEMPLATE,

@@ -3,6 +3,7 @@
  * knows the mail's family supplies fields laid out by the family template (or the operator's
  * `render.templates` entry); any other mail goes through `sms.template` with a condensed body.
  */
+import { MessageError } from '../errors.js';
 import { isFooterLine } from '../mail/cleanup/boilerplate.js';
 import { isLinkLabel } from '../mail/cleanup/index.js';
 import { rewriteUrls, type UrlMode } from '../mail/cleanup/urls.js';
@@ -131,6 +132,15 @@ function tidyFields(fields: AlertFields, urls: UrlMode): AlertFields {
     .filter(({ line, text }) => text === line || (text !== '' && !isLinkLabel(line, text)))
     .map(({ text }) => text);
   return { ...fields, value: tidy(fields.value), extra };
+}
+
+/**
+ * The text to send, or MessageError EMPTY_MESSAGE (the SMTP side's 554 5.6.0) when a mail gave
+ * nothing to say: one rule for the relay and for `smtp2sms preview`.
+ */
+export function sendableText(result: RenderResult): string {
+  if (result.text.trim() === '') throw new MessageError('EMPTY_MESSAGE', 'Message has no subject or text to send', true);
+  return result.text;
 }
 
 /** Renders `mail` as one line of SMS text (see `renderSms`). */

@@ -44,3 +44,22 @@ describe('smtp2sms on the command line', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('smtp2sms preview', () => {
+  it('shows the segments of a mail the relay would send', () => {
+    const file = join(dir, 'disk.eml');
+    writeFileSync(file, 'To: +4915112345678@sms.localhost\r\nSubject: disk full\r\n\r\n/var is at 97%\r\n');
+    const { code, stdout } = cli('preview', file, '--config', 'config/default.yaml');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^segments: +1$/m);
+    expect(stdout).toMatch(/^\[1\/1\] disk full: \/var is at 97%$/m);
+  });
+
+  it('shows the refusal, exit 1, for a mail with nothing to send (as the relay answers DATA)', () => {
+    const file = join(dir, 'empty.eml');
+    writeFileSync(file, 'To: +4915112345678@sms.localhost\r\nSubject: \r\n\r\n\r\n');
+    const { code, stdout } = cli('preview', file, '--config', 'config/default.yaml');
+    expect(code).toBe(1);
+    expect(stdout).toBe('refused:    554 5.6.0 Message has no subject or text to send (the relay answers this to DATA)\n');
+  });
+});
