@@ -35,6 +35,25 @@ function mask(value: unknown, key: string, secretSection: boolean): unknown {
   return value;
 }
 
+/**
+ * The secret values in `value` (a carrier's config, say), as `maskSecrets` finds them: what it
+ * would hide whole. For scrubbing text that may quote them back, such as a provider's error reply.
+ */
+export function secretValues(value: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (original: unknown, masked: unknown): void => {
+    if (typeof original === 'string') {
+      if (masked === MASK && original !== MASK) found.add(original);
+    } else if (Array.isArray(original) && Array.isArray(masked)) {
+      original.forEach((item, i) => walk(item, masked[i]));
+    } else if (typeof original === 'object' && original !== null && typeof masked === 'object' && masked !== null) {
+      for (const [k, v] of Object.entries(original)) walk(v, (masked as Record<string, unknown>)[k]);
+    }
+  };
+  walk(value, maskSecrets(value));
+  return [...found];
+}
+
 /** Hides a URL's credentials: its userinfo, and query parameters named like secrets (`?password=`). */
 function maskUrl(url: string): string {
   return url

@@ -83,6 +83,14 @@ describe('a generic carrier configured as data', () => {
     expect(err.details.diagnostic).not.toContain('payroll');
   });
 
+  it("keeps the carrier's credentials out of a reason that quotes the request back", async () => {
+    const echo = 'auth failed for X-API-Key: generic-secret-key (sent as generic-secret-key%20) on /api/v1/sms';
+    next = { status: 200, body: { result: 'error', error: { code: 'BAD_NUMBER', message: echo } } };
+    const err = await carrierFailure((await carrier(GENERIC())).submit(outbound()));
+    expect(err.message).toBe('generic: HTTP 200: auth failed for X-API-Key: [secret] (sent as [secret]%20) on /api/v1/sms');
+    expect(JSON.stringify(err.details)).not.toContain('generic-secret-key');
+  });
+
   it('treats a 2xx it does not recognise as temporary: unknown is never proof of failure', async () => {
     next = { status: 200, body: { result: 'maybe' } };
     const err = await carrierFailure((await carrier(GENERIC())).submit(outbound()));

@@ -8,7 +8,7 @@ import type { Classification } from '../../delivery/outcome.js';
 import type { CarrierError } from '../../errors.js';
 import { classifiedError } from '../classified-error.js';
 import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
-import { withoutMessageText } from './redact-echo.js';
+import { withoutMessageText, withoutSecrets } from './redact-echo.js';
 import { isSuccess, messageIds, readReply } from './reply.js';
 import { buildRequest, describeTarget, messageValues } from './request.js';
 import type { HttpCarrierSpec } from './spec.js';
@@ -26,6 +26,8 @@ export interface HttpCarrierOptions {
   maxSegments?: number;
   /** Shown by health() and in logs, e.g. the preset name. */
   label: string;
+  /** The carrier's credentials, scrubbed from provider replies that quote them. */
+  secrets?: readonly string[];
 }
 
 export interface HttpCarrierDeps {
@@ -129,7 +131,8 @@ export class HttpCarrier implements Carrier {
   }
 
   private fail(sms: OutboundSms, provider: Classification, context: Record<string, unknown> = {}): CarrierError {
-    const classification = { ...provider, reason: withoutMessageText(provider.reason, sms.sms.text) };
+    const reason = withoutSecrets(withoutMessageText(provider.reason, sms.sms.text), this.options.secrets ?? []);
+    const classification = { ...provider, reason };
     this.log.warn({ id: sms.id, ...context, code: classification.code, outcome: classification.outcome, subject: classification.subject, retryAfterMs: classification.retryAfterMs, reason: classification.reason }, 'submit failed');
     return classifiedError(this.name, 'http', classification);
   }

@@ -1,4 +1,5 @@
 /** HTTP carriers: a generic templated carrier and presets for well-known APIs. No I/O at import. */
+import { secretValues } from '../../config/mask.js';
 import { HttpCarrier, type HttpCarrierDeps } from './http-carrier.js';
 import { resolveHttpSpec } from './resolve.js';
 import type { HttpCarrierConfig } from './schema.js';
@@ -21,6 +22,7 @@ export function createHttpCarrier(name: string, config: HttpCarrierConfig, deps:
       connections: config.connections,
       ...(config.maxSegments !== undefined ? { maxSegments: config.maxSegments } : {}),
       label: config.preset ?? 'generic',
+      secrets: secretValues(config),
     },
     deps,
   );

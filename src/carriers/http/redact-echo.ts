@@ -9,6 +9,22 @@
 const MIN_RUN = 12;
 const MIN_WHOLE = 6;
 export const TEXT_PLACEHOLDER = '[message text]';
+export const SECRET_PLACEHOLDER = '[secret]';
+/** Shorter "secrets" (a 1-character var) would blank out ordinary words. */
+const MIN_SECRET = 4;
+
+/**
+ * The carrier's own credentials, should a provider quote the request back with them (its auth
+ * header, a key in the URL): replaced whole, in each spelling a request could have carried.
+ */
+export function withoutSecrets(reason: string, secrets: readonly string[]): string {
+  let out = reason;
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET) continue;
+    for (const spelling of new Set(spellings(secret))) out = out.split(spelling).join(SECRET_PLACEHOLDER);
+  }
+  return out;
+}
 
 export function withoutMessageText(reason: string, text: string): string {
   // Reasons are folded to one line, so the text is compared folded too.
