@@ -32,7 +32,7 @@ export function smtpListenerOptions(config: Config, tls: TlsMaterial | undefined
   const smtp = config.smtp;
   return {
     host: smtp.host, port: smtp.port, hostname: smtp.hostname, domains: smtp.domains,
-    maxMessageBytes: smtp.maxMessageBytes, maxRecipients: smtp.maxRecipients, maxClients: smtp.maxClients,
+    maxMessageBytes: smtp.maxMessageBytes, maxBufferedBytes: smtp.maxBufferedBytes, maxRecipients: smtp.maxRecipients, maxClients: smtp.maxClients,
     socketTimeoutMs: smtp.socketTimeout, auth: smtp.auth, ...(tls ? { tls } : {}), clients: smtp.clients,
     senders: smtp.senders, reverseDns: smtp.reverseDns, defaultRegion: config.sms.defaultRegion, numberValidation: config.sms.numberValidation,
     ...(redis && smtp.messagesPerMinute > 0 ? { withinRate: perMinuteLimit(redis, `${config.redis.prefix}:smtprate`, smtp.messagesPerMinute) } : {}),

@@ -26,6 +26,11 @@ const smtpSchema = z.strictObject({
   maxRecipients: z.number().int().positive().default(100),
   maxClients: z.number().int().positive().default(500),
   /**
+   * Most bytes of DATA held in memory at once, across the sessions of one process; a message that
+   * does not fit gets 452 4.3.1 (try again later). At least maxMessageBytes.
+   */
+  maxBufferedBytes: z.number().int().positive().default(256 * 1024 * 1024),
+  /**
    * Processes that accept SMTP. 0: the main process, beside dispatch. N: N child processes sharing
    * the port (node:cluster) while the main process dispatches and serves HTTP; 'auto': one per CPU
    * core beyond the first (none on one core). One Node process uses one core.
@@ -223,6 +228,10 @@ export const configSchema = z.strictObject({
     } catch {
       ctx.addIssue({ code: 'custom', path: ['delivery', 'smppStatus', key], message: `unknown SMPP status "${key}" (use a name like ESME_RSUBMITFAIL or hex like 0x45)` });
     }
+  }
+  if (config.smtp.maxBufferedBytes < config.smtp.maxMessageBytes) {
+    // A message of the allowed size would then never fit, and be told to try again forever.
+    ctx.addIssue({ code: 'custom', path: ['smtp', 'maxBufferedBytes'], message: `at least smtp.maxMessageBytes (${config.smtp.maxMessageBytes})` });
   }
   if (config.smtp.auth.required && config.smtp.auth.users.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['smtp', 'auth', 'users'], message: 'auth.required is true but no users are configured' });

@@ -20,6 +20,7 @@ export const replies = {
   tooManyRecipients: (max: number) => reply(452, `4.5.3 Too many recipients (at most ${max} per message)`),
   tooBig: (max: number) => reply(552, `5.3.4 Message too big (at most ${max} bytes)`),
   rateLimited: () => reply(450, '4.7.1 Too many messages, slow down and try again later'),
+  busy: () => reply(452, '4.3.1 Insufficient system storage, try again later'),
   queueUnavailable: () => reply(451, '4.3.0 Queue temporarily unavailable, try again later'),
   localError: () => reply(451, '4.3.0 Local error in processing, try again later'),
   unusable: (reason: string) => reply(554, `5.6.0 ${reason}`),

@@ -8,6 +8,7 @@ import type { AcceptedRecipient, Intake } from './intake.js';
 import { toE164, type NumberValidation } from './phone-number.js';
 import { clientNetworks, senderPolicy, splitAddress } from './policy.js';
 import { replies } from './replies.js';
+import { DataBudget } from './data-budget.js';
 import type { TlsMaterial } from './tls-files.js';
 
 export interface SmtpListenerOptions {
@@ -16,6 +17,8 @@ export interface SmtpListenerOptions {
   hostname: string;
   domains: string[];
   maxMessageBytes: number;
+  /** DATA bytes held at once across sessions (see DataBudget). */
+  maxBufferedBytes: number;
   maxRecipients: number;
   maxClients: number;
   socketTimeoutMs: number;
@@ -39,12 +42,15 @@ export class SmtpListener {
   private readonly server: SMTPServer;
   private readonly numbers = new WeakMap<SMTPServerSession, Map<string, AcceptedRecipient>>();
 
+  private readonly budget: DataBudget;
+
   constructor(
     private readonly options: SmtpListenerOptions,
     private readonly intake: Intake,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
   ) {
+    this.budget = new DataBudget(options.maxBufferedBytes);
     const clientAllowed = clientNetworks(options.clients);
     const senderAllowed = senderPolicy(options.senders);
     const domains = new Set(options.domains.map((d) => d.toLowerCase()));
@@ -157,25 +163,49 @@ export class SmtpListener {
   }
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      // Keep reading past the limit (the client is still sending) but stop keeping it.
-      if (bytes <= this.options.maxMessageBytes) chunks.push(chunk);
+    let held = 0;
+    try {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      let overBudget = false;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        // Keep reading past a limit (the client is still sending) but stop keeping it.
+        if (bytes > this.options.maxMessageBytes || overBudget) continue;
+        if (this.budget.take(chunk.length)) {
+          held += chunk.length;
+          chunks.push(chunk);
+        } else {
+          overBudget = true;
+          chunks.length = 0;
+          this.budget.release(held);
+          held = 0;
+        }
+      }
+      if (bytes > this.options.maxMessageBytes) {
+        this.metrics?.smtpTransactions.inc({ result: 'too_big' });
+        this.log.warn({ event: 'smtp.message_refused', code: 'TOO_BIG', client: session.remoteAddress, bytes, limit: this.options.maxMessageBytes }, 'message over smtp.maxMessageBytes');
+        throw replies.tooBig(this.options.maxMessageBytes);
+      }
+      if (overBudget) {
+        this.metrics?.smtpTransactions.inc({ result: 'busy' });
+        this.log.warn({ event: 'smtp.busy', client: session.remoteAddress, bytes, limit: this.options.maxBufferedBytes }, 'DATA of concurrent sessions over smtp.maxBufferedBytes: answered 452, the sender retries');
+        throw replies.busy();
+      }
+      return await this.accept(Buffer.concat(chunks, bytes), session);
+    } finally {
+      this.budget.release(held);
     }
-    if (bytes > this.options.maxMessageBytes) {
-      this.metrics?.smtpTransactions.inc({ result: 'too_big' });
-      this.log.warn({ event: 'smtp.message_refused', code: 'TOO_BIG', client: session.remoteAddress, bytes, limit: this.options.maxMessageBytes }, 'message over smtp.maxMessageBytes');
-      throw replies.tooBig(this.options.maxMessageBytes);
-    }
+  }
+
+  private async accept(raw: Buffer, session: SMTPServerSession): Promise<string> {
     const recipients = [...(this.numbers.get(session)?.values() ?? [])];
     const envelope = session.envelope;
     try {
       const { txId } = await this.intake({
         sender: envelope.mailFrom ? envelope.mailFrom.address : '',
         recipients,
-        raw: Buffer.concat(chunks, bytes),
+        raw,
         ...(envelope.dsn ? { dsn: { ...(envelope.dsn.ret ? { ret: envelope.dsn.ret as 'FULL' | 'HDRS' } : {}), ...(envelope.dsn.envid ? { envid: envelope.dsn.envid } : {}) } } : {}),
         client: { address: session.remoteAddress, ...(typeof session.user === 'string' ? { user: session.user } : {}), tls: Boolean(session.secure) },
       });

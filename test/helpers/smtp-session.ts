@@ -110,6 +110,16 @@ export class SmtpSession {
     return this.next();
   }
 
+  /** Raw bytes on the wire, no reply awaited: the middle of a DATA that a test holds open. */
+  write(raw: string): void {
+    this.socket.write(Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'latin1'));
+  }
+
+  /** The next reply (after `write` ends a DATA with its final dot). */
+  reply(): Promise<SmtpReply> {
+    return this.next();
+  }
+
   /** MAIL FROM, each RCPT TO, DATA (if a recipient was accepted); returns every reply. */
   async send(from: string, to: string[], message: string): Promise<{ mail: SmtpReply; rcpt: SmtpReply[]; data: SmtpReply | undefined }> {
     const mail = await this.command(`MAIL FROM:<${from}>`);

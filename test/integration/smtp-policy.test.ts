@@ -267,3 +267,31 @@ describe('message rate per client (smtp.messagesPerMinute)', () => {
     }
   });
 });
+
+describe('DATA held in memory across sessions (smtp.maxBufferedBytes)', () => {
+  it('answers 452 4.3.1 to a message that does not fit while others hold the budget, and takes it once they are done', async () => {
+    const relay = await relayWith('policy-budget', { smtp: { port: 0, domains: ['sms.localhost'], maxMessageBytes: 100_000, maxBufferedBytes: 150_000 } });
+    const line = `${'x'.repeat(76)}\n`;
+    // A slow sender: 90 kB of its message are in, the final dot is not.
+    const slow = await ehlo(relay);
+    expect((await slow.command('MAIL FROM:<slow@example.com>')).code).toBe(250);
+    expect((await slow.command(`RCPT TO:<${TO}>`)).code).toBe(250);
+    expect((await slow.command('DATA')).code).toBe(354);
+    slow.write(alert('slow one', line.repeat(1_150)));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const other = await ehlo(relay);
+    const refused = await other.send('other@example.com', [TO], alert('does not fit now', line.repeat(900)));
+    expect(refused.data).toMatchObject({ code: 452, text: expect.stringContaining('4.3.1 Insufficient system storage') });
+
+    slow.write('.\n');
+    expect((await slow.reply()).code).toBe(250);
+    const retried = await other.send('other@example.com', [TO], alert('fits now', line.repeat(900)));
+    expect(retried.data?.code).toBe(250);
+    await Promise.all([slow.quit(), other.quit()]);
+  });
+
+  it('must be at least maxMessageBytes, or an allowed message could never fit', async () => {
+    await expect(relayWith('policy-budget-small', { smtp: { port: 0, domains: ['sms.localhost'], maxMessageBytes: 100_000, maxBufferedBytes: 50_000 } })).rejects.toThrow(/smtp\.maxBufferedBytes: at least smtp\.maxMessageBytes/);
+  });
+});
