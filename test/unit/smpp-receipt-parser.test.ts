@@ -79,7 +79,9 @@ describe('parseReceipt', () => {
     const text = 'id: '.repeat(50_000) + 'stat:'.repeat(50_000);
     const started = performance.now();
     parseReceipt({ text });
-    expect(performance.now() - started).toBeLessThan(500);
+    // A guard against catastrophic backtracking, which takes minutes on inputs like these: the
+    // bound is far above a normal run even on a machine slowed tenfold (timings are not the point).
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 

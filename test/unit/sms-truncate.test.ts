@@ -71,7 +71,9 @@ describe('truncation to maxSegments', () => {
   it('handles a huge body quickly', () => {
     const started = performance.now();
     const sms = buildSms('lorem ipsum '.repeat(500_000), { maxSegments: 3 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // A guard against catastrophic backtracking, which takes minutes on inputs like these: the
+    // bound is far above a normal run even on a machine slowed tenfold (timings are not the point).
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(sms.segments).toHaveLength(3);
     expect(sms.text.endsWith('ipsum...')).toBe(true);
   });
