@@ -64,7 +64,9 @@ export class Harness {
         port,
         systemId: 'smtp2sms',
         password: PASSWORD,
-        responseTimeoutMs: 500,
+        // Generous: a loaded CI box must not turn a slow answer into a timeout; tests about
+        // timeouts set their own.
+        responseTimeoutMs: 3_000,
         enquireLinkMs: 5_000,
         reconnect: { initialMs: 50, maxMs: 200 },
         ...options,
