@@ -5,7 +5,9 @@ import { SmtpSession, mail } from '../helpers/smtp-session.js';
 let relay: TestRelay;
 
 beforeAll(async () => {
-  relay = await startTestRelay('storm-relay', { storm: { enabled: true, dedupWindow: '5m', burstWindow: '2s', burstLimit: 2, hourlyCap: 0 } });
+  // A burst window long enough for five mails on a slow, loaded machine (each opens its own
+  // connection, and smtp-server waits 100 ms before every greeting).
+  relay = await startTestRelay('storm-relay', { storm: { enabled: true, dedupWindow: '5m', burstWindow: '6s', burstLimit: 2, hourlyCap: 0 } });
 });
 afterAll(async () => {
   await relay?.stop();
@@ -50,7 +52,7 @@ describe('storm control in the relay', () => {
     expect(heldNow.storm).toMatch(/^burst until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Date.parse(heldNow.storm!.slice('burst until '.length))).toBeGreaterThan(Date.now() - 1_000);
     // Two go out at once; the rest come as one summary when the burst window ends.
-    const messages = await relay.smsc.waitForMessages(3, 15_000);
+    const messages = await relay.smsc.waitForMessages(3, 25_000);
     const texts = messages.map((m) => m.text);
     expect(texts.filter((t) => t.startsWith('alert'))).toHaveLength(2);
     const summary = texts.find((t) => t.startsWith('+3 more alerts'));
