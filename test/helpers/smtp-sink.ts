@@ -47,7 +47,7 @@ export class SmtpSink {
   }
 
   /** Resolves with the first mail matching `predicate`, waiting up to timeoutMs. */
-  async waitFor(predicate: (mail: SunkMail) => boolean, timeoutMs = 10_000): Promise<SunkMail> {
+  async waitFor(predicate: (mail: SunkMail) => boolean, timeoutMs = 20_000): Promise<SunkMail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.mails.find(predicate);

@@ -67,7 +67,7 @@ describe('smtp.processes: SMTP in child processes', () => {
     const smscPort = await smsc.start();
     [smtpPort, httpPort] = [await freePort(), await freePort()];
     const config = {
-      smtp: { port: smtpPort, domains: ['sms.localhost'], processes: 2, unresponsiveAfter: '2s' },
+      smtp: { port: smtpPort, domains: ['sms.localhost'], processes: 2, unresponsiveAfter: '5s' }, // not 2 s: a child starting on a loaded box may pause that long
       redis: { url: REDIS_URL, prefix: PREFIX },
       http: { port: httpPort },
       carriers: { primary: { type: 'smpp', port: smscPort, systemId: 'test', password: 'secret' } },
@@ -83,9 +83,9 @@ describe('smtp.processes: SMTP in child processes', () => {
     await until('the relay ready with both SMTP processes listening', async () => {
       const ready = (await (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).json()) as { status: string; smtp?: { listening: number } };
       return ready.status === 'ready' && ready.smtp?.listening === 2 ? true : undefined;
-    }, 30_000);
+    }, 60_000);
     expect(childrenOf(relay.pid!)).toHaveLength(2);
-  }, 40_000);
+  }, 70_000);
 
   afterAll(async () => {
     if (relay.exitCode === null) relay.kill('SIGKILL');
