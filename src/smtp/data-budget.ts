@@ -20,8 +20,4 @@ export class DataBudget {
   release(bytes: number): void {
     this.held = Math.max(0, this.held - bytes);
   }
-
-  get inUse(): number {
-    return this.held;
-  }
 }
