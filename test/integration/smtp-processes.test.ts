@@ -132,13 +132,13 @@ describe('smtp.processes: SMTP in child processes', () => {
       const now = childrenOf(relay.pid!);
       const ready = (await (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).json()) as { smtp?: { listening: number } };
       return ready.smtp?.listening === 2 && now.length === 2 && !now.includes(victim!) ? now : undefined;
-    });
+    }, 60_000);
     smsc.reset();
     const codes = await Promise.all([7, 8, 9].map((n) => sendOne(smtpPort, n)));
     expect(codes).toEqual([250, 250, 250]);
     await smsc.waitForMessages(3, 10_000);
     expect(output).toContain('an SMTP process exited');
-  }, 30_000);
+  }, 90_000);
 
   it('kills and replaces an SMTP process whose event loop stops answering', async () => {
     const [frozen] = childrenOf(relay.pid!);
@@ -148,7 +148,7 @@ describe('smtp.processes: SMTP in child processes', () => {
         const now = childrenOf(relay.pid!);
         const ready = (await (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).json()) as { smtp?: { listening: number } };
         return ready.smtp?.listening === 2 && now.length === 2 && !now.includes(frozen!) ? now : undefined;
-      });
+      }, 60_000);
     } finally {
       // A stopped process would outlive the test (it cannot even see its parent go).
       try {
@@ -161,7 +161,7 @@ describe('smtp.processes: SMTP in child processes', () => {
     smsc.reset();
     expect(await Promise.all([11, 12].map((n) => sendOne(smtpPort, n)))).toEqual([250, 250]);
     await smsc.waitForMessages(2, 10_000);
-  }, 30_000);
+  }, 90_000);
 
   it('stops every process on SIGTERM and exits 0', async () => {
     const children = childrenOf(relay.pid!);
