@@ -6,10 +6,8 @@ import { DEFAULT_CONFIG_FILE, loadConfigFile } from './config/load.js';
 import { maskSecrets } from './config/mask.js';
 import { Smtp2SmsError } from './errors.js';
 import { createLogger } from './observability/logger.js';
-import { previewMail } from './preview.js';
 import { untilSignal } from './signals.js';
-import { runStart, type Role } from './start.js';
-import { createSimulator } from './app-parts.js';
+import type { Role } from './start.js';
 
 const USAGE = `usage: smtp2sms <command> [options]
 
@@ -48,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       const file = rest[0];
       if (!file) throw new UsageError('preview needs a file name, or - for standard input');
       const raw = readInput(file);
+      const { previewMail } = await import('./preview.js');
       const { output, sendable } = await previewMail(raw, loadConfigFile(configFile));
       process.stdout.write(output);
       return sendable ? 0 : 1;
@@ -56,6 +55,9 @@ async function main(argv: string[]): Promise<number> {
       const port = values.port === undefined ? 2775 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
       const log = createLogger('info');
+      // Loaded here, not at the top: check-config, preview and a usage error need none of the
+      // relay's modules (queue, carriers, HTTP, TLS), whose loading is most of a CLI start.
+      const { createSimulator } = await import('./app-parts.js');
       const simulator = createSimulator({ enabled: true, host: values.host ?? '127.0.0.1', port, receiptDelay: 200 }, log);
       const bound = await simulator.start();
       log.info({ event: 'simulator.started', port: bound }, 'SMSC simulator listening');
@@ -68,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       const log = createLogger(config.logging.level);
       const role = values.role ?? 'all';
       if (!['all', 'smtp', 'worker'].includes(role)) throw new UsageError(`--role: "${role}" is not one of all, smtp, worker`);
+      const { runStart } = await import('./start.js');
       return runStart(config, log, role as Role);
     }
     default:
