@@ -57,19 +57,21 @@ describe('a message one carrier took in part', () => {
     const text = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' '); // three parts
     const data: SmsJobData = { txId: 'part1', messageId: 'part1@x', sender: 'ops@example.com', recipient: '+4915100000301@sms.localhost', number: '+4915100000301', text, receivedAt: now, expiresAt: now + 3_600_000 };
     const job: SmsJob = { id: 'part1-4915100000301', attempt: 1, data, saveProgress: async (progress) => void (data.progress = progress) };
-    // Part 1 goes through, part 2 is throttled (1 submit_sm/s).
+    // Part 1 goes through, a later one is throttled (1 submit_sm/s; on a slow machine part 2 may
+    // still make it, a second after part 1, and part 3 is the one throttled).
     const first = await dispatch(job).then(() => undefined, (error: unknown) => error);
     expect(first).toBeInstanceOf(CarrierError);
     expect((first as CarrierError).permanent).toBe(false);
-    expect(relay.smsc.parts).toHaveLength(1);
+    expect(relay.smsc.parts.length).toBeGreaterThanOrEqual(1);
+    expect(relay.smsc.parts.length).toBeLessThan(3);
     expect(backup.parts).toHaveLength(0);
-    // The retry, once the SMSC takes more again, sends parts 2 and 3 on the same carrier.
-    for (let attempt = 2; attempt <= 4 && relay.smsc.messages.length === 0; attempt++) {
+    // The retry, once the SMSC takes more again, sends the rest on the same carrier.
+    for (let attempt = 2; attempt <= 6 && relay.smsc.messages.length === 0; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       await dispatch({ ...job, attempt }).catch(() => undefined);
     }
     expect(relay.smsc.messages.map((m) => m.text)).toEqual([text]);
     expect(relay.smsc.parts).toHaveLength(3);
     expect(backup.parts).toHaveLength(0);
-  }, 15_000);
+  }, 30_000);
 });
