@@ -86,8 +86,7 @@ export class StatusStore {
    * is submitted.
    */
   async recordAcceptedParts(jobId: string, carrier: string, partIds: string[]): Promise<void> {
-    const multi = this.redis.multi();
-    partIds.forEach((id, i) => multi.hset(this.rcptKey(jobId), `part:${i}:id`, id));
+    const multi = this.redis.multi().hset(this.rcptKey(jobId), Object.fromEntries(partIds.map((id, i) => [`part:${i}:id`, id])));
     for (const [key, value] of this.idIndex(jobId, carrier, partIds)) multi.set(key, value, 'EX', KEEP_SECONDS);
     await multi.exec();
   }

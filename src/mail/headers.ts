@@ -77,8 +77,8 @@ export function scanRawHead(raw: Buffer, maxHeadBytes: number, alwaysKeep: Reado
     } else {
       current = undefined;
       HEADER_NAME_AT.lastIndex = start;
-      const name = HEADER_NAME_AT.exec(head)?.[1];
-      const key = name !== undefined && HEADER_NAME_AT.lastIndex <= lineEnd + 1 ? name.toLowerCase() : undefined;
+      // (The name's characters exclude CR and LF, so a match never runs into the next line.)
+      const key = HEADER_NAME_AT.exec(head)?.[1]?.toLowerCase();
       if (key !== undefined && !seen.has(key) && (seen.size < MAX_HEADER_COUNT || alwaysKeep.has(key))) {
         seen.add(key);
         current = { key, line: head.slice(start, lineEnd) };

@@ -21,17 +21,15 @@ export interface WebhookResponse {
 export class WebhookHandler {
   private readonly listeners = new ReceiptListeners();
   private readonly verifier: Verifier | undefined;
-  private readonly nonces: NonceStore;
 
   constructor(
     private readonly carrier: string,
     private readonly spec: WebhookSpec | undefined,
     private readonly log: Logger,
     private readonly now: () => number,
-    nonces: NonceStore = new NonceCache(),
+    private readonly nonces: NonceStore = new NonceCache(),
   ) {
     this.verifier = spec ? createVerifier(spec.verify) : undefined;
-    this.nonces = nonces;
   }
 
   onReceipt(listener: ReceiptListener): void {
