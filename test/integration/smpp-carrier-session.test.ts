@@ -139,9 +139,9 @@ describe('binding and reconnecting', () => {
   it('reconnects when enquire_link goes unanswered', async () => {
     const { smsc, port } = await h.fake(new NoEnquireLinkResponseSmsc());
     const carrier = await h.started(port, { enquireLinkMs: 100, responseTimeoutMs: 150 });
-    await smsc.waitFor(() => smsc.binds.length >= 2, 2_000, 'a second bind');
+    await smsc.waitFor(() => smsc.binds.length >= 2, 10_000, 'a second bind');
     expect(smsc.enquireLinks.length).toBeGreaterThanOrEqual(1);
-    await smsc.waitFor(() => carrier.health().up, 1_000, 'bound again');
+    await smsc.waitFor(() => carrier.health().up, 5_000, 'bound again');
   });
 
   it("answers the SMSC's enquire_link", async () => {

@@ -260,7 +260,8 @@ describe('receipt delay per rule', () => {
       rules: [{ match: '*', action: 'receipt', receiptStat: 'EXPIRED', delayMs: 0 }],
     });
     const resp = await esme.submit({ destination_addr: '15551234567', registered_delivery: 1, short_message: Buffer.from('x') });
-    const [receipt] = await esme.waitForDelivered(1, 500);
+    // Well before the default 5 s delay, so only the rule's delayMs 0 can have sent it.
+    const [receipt] = await esme.waitForDelivered(1, 3_000);
     expectReceiptText(receipt!, resp.message_id as string, 'EXPIRED', '000', 'x');
   });
 });
