@@ -66,9 +66,13 @@ export class FakeSmsc {
     for (const session of [...this.sessions]) session.destroy();
   }
 
-  /** Waits until `check` is true (polling), failing the test after timeoutMs. */
+  /**
+   * Waits until `check` is true (polling), failing the test after timeoutMs, but never sooner than
+   * 10 s: the wait ends as soon as the condition holds, so a short timeout only measures how busy
+   * the machine is (1 s failed on a loaded CI box). No test relies on this timing out.
+   */
   async waitFor(check: () => boolean, timeoutMs = 3_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + Math.max(timeoutMs, 10_000);
     while (!check()) {
       if (Date.now() > deadline) throw new Error(`fake SMSC: timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
