@@ -200,5 +200,5 @@ describe('smtp.processes: a port that is taken', () => {
       blocker.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 40_000);
+  }, 120_000); // the relay and its child each compile the sources through tsx: slow on a loaded box
 });
