@@ -91,6 +91,16 @@ describe('a generic carrier configured as data', () => {
     expect(JSON.stringify(err.details)).not.toContain('generic-secret-key');
   });
 
+  it('keeps a Basic auth header out of a reason that quotes it back, though its base64 is in no config', async () => {
+    const basic = Buffer.from('acct-77:pw-correct-horse', 'utf8').toString('base64');
+    next = { status: 401, body: { result: 'error', error: { code: 'AUTH', message: `bad credentials in "Authorization: Basic ${basic}"` } } };
+    const config = GENERIC();
+    const err = await carrierFailure((await carrier({ ...config, request: { ...config.request, auth: { type: 'basic', username: 'acct-77', password: 'pw-correct-horse' } } })).submit(outbound()));
+    expect(server.last.headers.authorization).toBe(`Basic ${basic}`);
+    expect(err.message).toContain('bad credentials in "Authorization: [secret]"');
+    expect(JSON.stringify(err.details)).not.toContain(basic);
+  });
+
   it('treats a 2xx it does not recognise as temporary: unknown is never proof of failure', async () => {
     next = { status: 200, body: { result: 'maybe' } };
     const err = await carrierFailure((await carrier(GENERIC())).submit(outbound()));

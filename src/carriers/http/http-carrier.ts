@@ -94,7 +94,7 @@ export class HttpCarrier implements Carrier {
     if (!result.ok) {
       this.last = `${result.kind} after ${ms} ms`;
       const classification = result.kind === 'timeout' ? classifyHttpTimeout(this.options.responseTimeoutMs) : classifyHttpUnavailable(result.detail);
-      throw this.fail(sms, classification, { target, ms });
+      throw this.fail(sms, classification, { target, ms }, request.credentials);
     }
     const reply = readReply(result.reply);
     // A success status whose body then broke off: the provider most likely has the message, and
@@ -113,7 +113,7 @@ export class HttpCarrier implements Carrier {
     }
     this.last = `${reply.status} in ${ms} ms`;
     // A reply that broke off is classified from what arrived; the log says so.
-    throw this.fail(sms, this.classifier.classify(reply, this.now()), { target, ms, status: reply.status, ...(result.bodyError ? { bodyError: result.bodyError } : {}) });
+    throw this.fail(sms, this.classifier.classify(reply, this.now()), { target, ms, status: reply.status, ...(result.bodyError ? { bodyError: result.bodyError } : {}) }, request.credentials);
   }
 
   health(): CarrierHealth {
@@ -130,8 +130,9 @@ export class HttpCarrier implements Carrier {
     return this.webhooks.handle(request);
   }
 
-  private fail(sms: OutboundSms, provider: Classification, context: Record<string, unknown> = {}): CarrierError {
-    const reason = withoutSecrets(withoutMessageText(provider.reason, sms.sms.text), this.options.secrets ?? []);
+  private fail(sms: OutboundSms, provider: Classification, context: Record<string, unknown> = {}, credentials: readonly string[] = []): CarrierError {
+    const secrets = [...(this.options.secrets ?? []), ...credentials];
+    const reason = withoutSecrets(withoutMessageText(provider.reason, sms.sms.text), secrets);
     const classification = { ...provider, reason };
     this.log.warn({ id: sms.id, ...context, code: classification.code, outcome: classification.outcome, subject: classification.subject, retryAfterMs: classification.retryAfterMs, reason: classification.reason }, 'submit failed');
     return classifiedError(this.name, 'http', classification);

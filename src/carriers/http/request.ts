@@ -11,6 +11,11 @@ export interface BuiltRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * The credentials as this request carries them, derived forms included (Basic auth's base64
+   * pair appears nowhere in the config): for scrubbing a reply that quotes the request back.
+   */
+  credentials: string[];
 }
 
 /** Placeholders every template may use, besides the spec's `vars`. */
@@ -75,8 +80,9 @@ export function buildRequest(spec: HttpCarrierSpec, values: TemplateValues): Bui
     const value = renderText(template, values);
     if (value !== '') headers[key.toLowerCase()] = value;
   }
-  Object.assign(headers, authHeaders(request.auth, values));
-  const built: BuiltRequest = { method: request.method, url, headers };
+  const auth = authHeaders(request.auth, values);
+  Object.assign(headers, auth);
+  const built: BuiltRequest = { method: request.method, url, headers, credentials: credentialForms(auth) };
   if (request.body.format === 'json') {
     built.body = JSON.stringify(renderJson(request.body.fields, values) ?? {});
     headers['content-type'] ??= 'application/json';
@@ -105,6 +111,14 @@ function authHeaders(auth: HttpAuth, values: TemplateValues): Record<string, str
     case 'bearer': return { authorization: `Bearer ${renderText(auth.token, values)}` };
     case 'header': return { [auth.name.toLowerCase()]: renderText(auth.token, values) };
   }
+}
+
+/** An auth header's value, and its token alone (`Basic dXNlcjpwYXNz` → `dXNlcjpwYXNz`). */
+function credentialForms(auth: Record<string, string>): string[] {
+  return Object.values(auth).flatMap((value) => {
+    const token = /^\S+\s+(\S.*)$/.exec(value)?.[1];
+    return token !== undefined ? [value, token] : [value];
+  });
 }
 
 /** Where a request goes, for logs: never the query string (Kannel puts the password there). */
