@@ -12,3 +12,12 @@ export async function delIfEqual(redis: Redis, key: string, value: string): Prom
   const run = (redis as unknown as { s2sDelIfEqual(key: string, value: string): Promise<number> }).s2sDelIfEqual;
   return (await run.call(redis, key, value)) === 1;
 }
+
+/**
+ * JSON for a script's `cjson.decode`: JSON.stringify writes a lone UTF-16 surrogate (from a
+ * subject in a UTF-16 or UTF-7 encoded word, or a provider's reply) as `\ud800`, which cjson
+ * refuses, failing the whole script the same way on every retry. Such halves become U+FFFD.
+ */
+export function luaJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v));
+}

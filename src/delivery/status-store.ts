@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { canonicalId } from './carrier-ids.js';
 import { defineStatusScripts, type StatusScripts } from './status-scripts.js';
 import { toRecipientStatus, type PartStatus, type RecipientStatus, type TransactionRecord } from './status-types.js';
+import { luaJson } from '../redis-scripts.js';
 
 export type { MessageState, PartStatus, RecipientStatus, TransactionRecord } from './status-types.js';
 
@@ -50,7 +51,7 @@ export class StatusStore {
     }));
     return {
       keys: [txKey, `${txKey}:recipients`, ...recipients.map((r) => this.rcptKey(r.jobId))],
-      args: [String(KEEP_SECONDS), JSON.stringify(fields), JSON.stringify(rows)],
+      args: [String(KEEP_SECONDS), luaJson(fields), luaJson(rows)],
     };
   }
 
@@ -76,7 +77,7 @@ export class StatusStore {
     fields.partIds.forEach((id, i) => (flat[`part:${i}:id`] = id));
     const index = this.idIndex(jobId, fields.carrier, fields.partIds);
     const keys = [this.rcptKey(jobId), this.deadlinesKey, ...index.keys()];
-    await this.redis.s2sRecordSubmitted(keys.length, ...keys, KEEP_SECONDS, jobId, fields.deadline === undefined ? '' : String(fields.deadline), JSON.stringify(flat), ...index.values());
+    await this.redis.s2sRecordSubmitted(keys.length, ...keys, KEEP_SECONDS, jobId, fields.deadline === undefined ? '' : String(fields.deadline), luaJson(flat), ...index.values());
   }
 
   /**

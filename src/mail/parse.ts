@@ -145,12 +145,14 @@ async function salvage(raw: Buffer, limits: ParseLimits, cause: unknown): Promis
   }
   const head = [...kept].map(([key, value]) => `${key}: ${value}\r\n`).join('');
   const attempts = [Buffer.concat([Buffer.from(head + '\r\n'), body]), Buffer.from(head + '\r\n')];
-  for (const attempt of attempts) {
+  for (const [i, attempt] of attempts.entries()) {
     try {
       const parsed = fromMailparser(await simpleParser(attempt, PARSER_OPTIONS), limits);
       if (parsed.subject !== '' || parsed.from !== '' || parsed.text !== '') {
         return { ...parsed, headers: headerRecord(lines) };
       }
+      // The whole message was read and has nothing in it: the same as a small one with nothing (554).
+      if (i === 0) return { ...parsed, headers: headerRecord(lines) };
     } catch {
       // the next attempt is smaller
     }

@@ -97,7 +97,12 @@ export class SmtpListener {
         setTimeout(() => callback(replies.authFailed()), AUTH_FAILURE_DELAY_MS).unref();
       },
 
-      onMailFrom: (address, session, callback) => {
+      onMailFrom: (address, session, done) => {
+        // smtp-server copies RET/ENVID into the envelope before asking; a refused MAIL must not leave them there.
+        const callback = (error?: Error) => {
+          if (error && session.envelope.dsn) session.envelope.dsn = { ret: null, envid: null } as typeof session.envelope.dsn;
+          done(error);
+        };
         if (options.auth.required && !session.user) return callback(replies.authRequired());
         if (address.address !== '' && !senderAllowed(address.address)) return callback(replies.senderDenied(address.address));
         if (options.senders.length > 0 && address.address === '') return callback(replies.senderDenied(''));
