@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { headBounds } from '../mail/headers.js';
+import { capText } from '../mail/fold.js';
 import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 
@@ -63,14 +64,14 @@ export function buildDsn(input: DsnInput): Buffer {
   const boundary = `----=_smtp2sms_dsn_${randomBytes(12).toString('hex')}`;
   const date = input.date ?? new Date();
   // Never trusted to be one line, and cut: the header is folded, but a title is enough.
-  const original = input.originalSubject?.replace(/[\r\n]+/g, ' ').slice(0, 200);
+  const original = input.originalSubject === undefined ? undefined : capText(input.originalSubject.replace(/[\r\n]+/g, ' '), 200);
   const subject = original ? `${SUBJECTS[input.kind]}: ${original}` : SUBJECTS[input.kind];
   const host = input.reportingMta;
   const id = input.originalMessageId;
   const repliesTo = id !== undefined && !id.startsWith('sha256:') && MESSAGE_ID.test(id) ? id : undefined;
   const headers = [
     `From: Mail Delivery System <${input.from}>`,
-    `To: <${input.to}>`,
+    `To: <${addrSpec(input.to)}>`,
     // encodeWords puts every encoded word on one line; folded so no line passes 76 characters.
     // (An unbroken ASCII run cannot be folded; cut to 200 characters it stays far below 998.)
     foldLines(`Subject: ${encodeWords(subject, 'Q', 52)}`, 76).trimEnd(),
@@ -96,8 +97,24 @@ export function buildDsn(input: DsnInput): Buffer {
   ]);
 }
 
-/** A Message-ID that can stand in In-Reply-To as is: no spaces or angle brackets, not too long. */
-const MESSAGE_ID = /^[^\s<>]{1,900}$/;
+/**
+ * A Message-ID that can stand in In-Reply-To as is: printable ASCII (the DSN goes without
+ * SMTPUTF8, so its header lines are 7-bit), no angle brackets, not too long.
+ */
+const MESSAGE_ID = /^[\x21-\x3b\x3d\x3f-\x7e]{1,900}$/;
+
+const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/**
+ * The envelope sender as a header address: SMTP took `alerts,ops@example.com`, but in a header an
+ * unquoted `,` or `:` would make it two addresses or a group, so such a local part is quoted.
+ */
+function addrSpec(address: string): string {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  if (at <= 0 || DOT_ATOM.test(local) || /^".*"$/.test(local)) return address;
+  return `"${local.replace(/["\\]/g, '\\$&')}"${address.slice(at)}`;
+}
 
 /**
  * The third part: the whole message (RET=FULL) or its headers, with CRLF line ends. A message

@@ -25,7 +25,7 @@ export function smtpDsnTransport(options: { host: string; port: number; name: st
   return {
     async send(to, message) {
       // BODY=8BITMIME when a returned original carries 8-bit bytes (declared in the DSN).
-      const info = await transporter.sendMail({ envelope: { from: '', to: [to], ...(isAscii(message) ? {} : { use8BitMime: true }) }, raw: message });
+      const info = await transporter.sendMail({ envelope: { from: '', to: [{ name: '', address: to }], ...(isAscii(message) ? {} : { use8BitMime: true }) }, raw: message });
       return `smtp: ${String(info.response ?? 'sent')}`;
     },
     close: () => transporter.close(),

@@ -121,6 +121,18 @@ describe('bounces (RFC 3464 DSNs) for failures after 250', () => {
     expect(sink.mails.filter((m) => m.to.length === 0 || m.to.includes(''))).toHaveLength(0);
   });
 
+  it.each(['alerts,ops@example.com', 'alerts:ops@example.com', 'alerts(ops)@example.com'])(
+    'goes to exactly the envelope sender %s, not to the mailbox a header parser reads in it', async (sender) => {
+      await send(sender, ['<+15555550001@sms.localhost>']);
+      const dsn = await sink.waitFor((m) => m.raw.includes(`Subject: Undelivered SMS returned to sender: Alert ${n}\r\n`));
+      // The quoted spelling is the same mailbox (RFC 5321 4.1.2); unquoted in a header, `,` would
+      // make two addresses, `:` a group, `(...)` a comment.
+      const local = sender.slice(0, sender.lastIndexOf('@'));
+      expect(dsn.to).toEqual([`"${local}"@example.com`]);
+      expect(parseDsn(dsn.raw).headers.to).toBe(`<"${local}"@example.com>`);
+    },
+  );
+
   it('the status API shows the final state, the receipt and the DSN; /metrics counts each once', async () => {
     const before = await counters();
     const id = await send('api@example.com', ['<+15555550005@sms.localhost>']);

@@ -88,6 +88,36 @@ describe('DSN message', () => {
   });
 });
 
+describe('DSN headers from hostile originals', () => {
+  const base = {
+    kind: 'failed' as const, reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', to: 'ops@example.com', arrivalDate: new Date('2026-11-23T10:00:00Z'),
+    recipients: [{ address: '+4915112345678@sms.localhost', number: '+4915112345678', status: '5.1.1', explanation: 'bad number' }],
+    returned: { kind: 'headers' as const, headers: 'Subject: x' },
+  };
+
+  it('cuts a long subject on a character boundary: no U+FFFD from half an emoji', async () => {
+    const originalSubject = `x${'🔥'.repeat(120)}`; // UTF-16 unit 200 is the middle of an emoji
+    const subject = (await simpleParser(buildDsn({ ...base, originalSubject }))).subject ?? '';
+    expect(subject.startsWith('Undelivered SMS returned to sender: x🔥')).toBe(true);
+    expect(subject).not.toContain('\uFFFD');
+  });
+
+  it('keeps its header lines 7-bit: a Message-ID with non-ASCII or control characters is not copied into In-Reply-To', () => {
+    const raw = buildDsn({ ...base, originalMessageId: 'prüfung\u0001@example.com' });
+    const head = raw.subarray(0, raw.indexOf('\r\n\r\n')).toString('latin1');
+    expect(head.split('\r\n').filter((l) => /[^\x20-\x7e]/.test(l))).toEqual([]);
+    expect(head).not.toContain('In-Reply-To');
+  });
+
+  it('quotes a sender whose local part is no dot-atom, and leaves the usual ones as they are', () => {
+    const to = (address: string) => parseDsn(buildDsn({ ...base, to: address }).toString()).headers.to;
+    expect(to('alerts,ops@example.com')).toBe('<"alerts,ops"@example.com>');
+    expect(to('a"b\\c d@example.com')).toBe('<"a\\"b\\\\c d"@example.com>');
+    expect(to('first.last+tag@example.com')).toBe('<first.last+tag@example.com>');
+    expect(to('"already quoted"@example.com')).toBe('<"already quoted"@example.com>');
+  });
+});
+
 describe('status in plain words', () => {
   it.each([
     ['5.1.1', 'The number does not exist or cannot receive SMS.'],
