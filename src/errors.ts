@@ -32,6 +32,14 @@ export class QueueError extends Smtp2SmsError {
   }
 }
 
+/**
+ * A delivery status notification could not be handed to the outgoing mail transport: permanent
+ * when the smarthost refused it with a 5xx (retrying would only be refused again), else temporary.
+ */
+export class BounceError extends Smtp2SmsError {
+  readonly family = 'bounce';
+}
+
 /** A mail could not be turned into SMS text. */
 export class MessageError extends Smtp2SmsError {
   readonly family = 'message';

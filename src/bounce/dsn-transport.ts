@@ -2,9 +2,13 @@ import { isAscii } from 'node:buffer';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { BounceError } from '../errors.js';
 
 export interface DsnTransport {
-  /** Sends one DSN from the null sender to `to`; rejects on failure (the task is retried). */
+  /**
+   * Sends one DSN from the null sender to `to`; rejects with a BounceError, permanent when the
+   * other side refused it for good (the task is retried otherwise).
+   */
   send(to: string, message: Buffer, id: string): Promise<string>;
   close(): void;
 }
@@ -25,8 +29,16 @@ export function smtpDsnTransport(options: { host: string; port: number; name: st
   return {
     async send(to, message) {
       // BODY=8BITMIME when a returned original carries 8-bit bytes (declared in the DSN).
-      const info = await transporter.sendMail({ envelope: { from: '', to: [{ name: '', address: to }], ...(isAscii(message) ? {} : { use8BitMime: true }) }, raw: message });
-      return `smtp: ${String(info.response ?? 'sent')}`;
+      try {
+        const info = await transporter.sendMail({ envelope: { from: '', to: [{ name: '', address: to }], ...(isAscii(message) ? {} : { use8BitMime: true }) }, raw: message });
+        return `smtp: ${String(info.response ?? 'sent')}`;
+      } catch (err) {
+        // Only a 5xx to RCPT or DATA is about this bounce; one to the greeting, EHLO or MAIL FROM:<>
+        // is the smarthost refusing the relay (its set-up), and every bounce waits until it is fixed.
+        const { responseCode: code, command } = err as { responseCode?: number; command?: string };
+        const refused = code !== undefined && code >= 500 && code < 600 && (command === 'RCPT TO' || command === 'DATA');
+        throw new BounceError(refused ? 'DSN_REFUSED' : 'DSN_UNSENT', `smtp: ${(err as Error).message}`, refused, { cause: err });
+      }
     },
     close: () => transporter.close(),
   };

@@ -4,6 +4,7 @@ import type { StatusStore } from '../delivery/status-store.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RecipientStatus } from '../delivery/status-types.js';
 import type { FinalEvent } from '../delivery/tracker.js';
+import { BounceError } from '../errors.js';
 import { delIfEqual } from '../redis-scripts.js';
 import { buildDsn, type DsnKind, type DsnRecipient } from './dsn-message.js';
 import type { DsnTransport } from './dsn-transport.js';
@@ -136,6 +137,14 @@ export class BounceNotifier {
     try {
       where = await this.transport.send(tx.sender, message, task.id);
     } catch (err) {
+      if (err instanceof BounceError && err.permanent) {
+        // As an MTA treats a double bounce: there is no one left to tell, and the same refusal
+        // would answer every retry. Marked as reported so nothing schedules it again.
+        this.options.metrics?.dsns.inc({ kind, result: 'refused' });
+        await this.markSent(records.map((r) => r.jobId), kind, task.id);
+        this.log.error({ event: 'dsn.refused', txId, kind, to: tx.sender, recipients: recipients.map((r) => r.number), err: err.message }, 'the smarthost refused the delivery status notification; not retried');
+        return;
+      }
       this.options.metrics?.dsns.inc({ kind, result: 'error' });
       throw err;
     }

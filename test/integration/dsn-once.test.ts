@@ -5,6 +5,8 @@
  * proxy the test can cut), real SMTP to a sink standing in for the smarthost.
  */
 import { Redis } from 'ioredis';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpDsnTransport } from '../../src/bounce/dsn-transport.js';
 import { BounceNotifier, type DsnTaskData } from '../../src/bounce/notifier.js';
@@ -156,5 +158,68 @@ describe('a DSN the smarthost never takes', () => {
       await queue.close();
       deadSmarthost.close();
     }
+  });
+});
+
+describe('a DSN the smarthost refuses', () => {
+  /** A smarthost that answers 550 to MAIL FROM:<> or to RCPT of `refused@example.com`, counting each try. */
+  async function refusingSmarthost(refuse: 'MAIL' | 'RCPT'): Promise<{ port: number; tries: () => number; close: () => Promise<void> }> {
+    let tries = 0;
+    const server = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      onMailFrom(_address, _session, callback) {
+        tries += 1;
+        callback(refuse === 'MAIL' ? Object.assign(new Error('null sender not accepted here'), { responseCode: 550 }) : undefined);
+      },
+      onRcptTo(address, _session, callback) {
+        callback(address.address === 'refused@example.com' ? Object.assign(new Error('no such mailbox'), { responseCode: 550 }) : undefined);
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => callback());
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { port: (server.server.address() as AddressInfo).port, tries: () => tries, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  async function runUntilSettled(txId: string, sender: string, refuse: 'MAIL' | 'RCPT') {
+    const jobIds = await failedTransaction(txId, sender, 1);
+    const smarthost = await refusingSmarthost(refuse);
+    const metrics = createMetrics();
+    const queue = new TaskQueue<FollowupData>({ redisUrl: REDIS_URL, prefix, name: `followups-${txId}`, concurrency: 1, attempts: 3, backoff: { initialMs: 20, maxMs: 40 } });
+    const transport = smtpDsnTransport({ host: '127.0.0.1', port: smarthost.port, name: 'relay.test', timeoutMs: 2_000 });
+    const followups = createFollowups(queue, silentLogger(), metrics);
+    const refusing = new BounceNotifier(store, storeRedis, followups.scheduleDsn, transport, silentLogger(), {
+      reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 0, validityMs: 3_600_000, claimLeaseMs: 3_600_000, metrics,
+    }, prefix);
+    const dsnCounts = async () => (await metrics.registry.getSingleMetricAsString('smtp2sms_dsn_total')).split('\n').filter((l) => l.startsWith('smtp2sms_dsn_total{'));
+    const abandoned = async () => (await metrics.registry.getSingleMetricAsString('smtp2sms_followups_abandoned_total')).split('\n').filter((l) => l.startsWith('smtp2sms_followups_abandoned_total{'));
+    try {
+      followups.start(refusing);
+      await followups.scheduleDsn({ txId, kind: 'failed', jobIds }, `dsn-${txId}-failed-1`, 0);
+      // Settled: refused once, or given up after every try.
+      for (let i = 0; i < 200 && (await dsnCounts()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && refuse === 'MAIL' && (await abandoned()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      // Time for a retry that should not come.
+      await new Promise((r) => setTimeout(r, 500));
+      return { tries: smarthost.tries(), dsns: await dsnCounts(), abandoned: await abandoned(), marked: (await store.getRecipient(jobIds[0]!))?.dsn.failed !== undefined };
+    } finally {
+      await queue.close();
+      transport.close();
+      await smarthost.close();
+    }
+  }
+
+  it('with a 5xx to RCPT is not retried: the refusal would answer every try (as a double bounce)', async () => {
+    expect(await runUntilSettled('txrefused', 'refused@example.com', 'RCPT')).toEqual({
+      tries: 1, dsns: ['smtp2sms_dsn_total{kind="failed",result="refused"} 1'], abandoned: [], marked: true,
+    });
+  });
+
+  it('with a 5xx to MAIL FROM:<> is retried: that is the smarthost refusing the relay, not this bounce', async () => {
+    expect(await runUntilSettled('txnullrefused', 'ops@example.com', 'MAIL')).toEqual({
+      tries: 3, dsns: ['smtp2sms_dsn_total{kind="failed",result="error"} 3'], abandoned: ['smtp2sms_followups_abandoned_total{task="dsn"} 1'], marked: false,
+    });
   });
 });
