@@ -136,15 +136,11 @@ return mine`,
 return #KEYS`,
   },
   /**
-   * KEYS[1] recipient hash; ARGV[1] part index, ARGV[2] the receipt's part state, then field/value
-   * pairs. A progress report (accepted: ENROUTE, ACCEPTD) never replaces a part's final state:
-   * providers send callbacks out of order and replay them, and a part set back to "accepted"
-   * would keep a delivered message from ever being final. Returns the hash as it now stands.
-   */
-  /**
    * KEYS[1] recipient hash; ARGV[1] the parts the receipt stands for ("0" or "0,1,2"), ARGV[2]
    * its state, ARGV[3] updatedAt, then field/value pairs of each part. A progress receipt
-   * (accepted) never downgrades a part that is final already.
+   * (accepted: ENROUTE, ACCEPTD) never replaces a part's final state: providers send callbacks
+   * out of order and replay them, and a part set back to "accepted" would keep a delivered
+   * message from ever being final. Returns the hash as it now stands.
    */
   s2sRecordPartReceipt: {
     numberOfKeys: 1,
