@@ -182,7 +182,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     }
     const intake = createIntake(
       { queue, status, redis, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice, ...(config.storm.enabled ? { storm } : {}) },
-      { render: renderOptionsFromConfig(config), validityMs: config.delivery.validity, delayNoticeMs: config.delivery.delayNotice, logContent: config.logging.content },
+      { keyPrefix: config.redis.prefix, render: renderOptionsFromConfig(config), validityMs: config.delivery.validity, delayNoticeMs: config.delivery.delayNotice, logContent: config.logging.content },
     );
     let smtpPort = 0;
     if (roles.smtp) {

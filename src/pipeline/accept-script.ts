@@ -5,14 +5,16 @@
  * owners (storm/script.ts, delivery/status-scripts.ts); this file only puts them together.
  *
  * KEYS: the record's keys (transaction hash, its recipient set, one hash per recipient), then 9
- *       per storm decision (one per recipient, in the same order, when storm control is on).
+ *       per storm decision (one per recipient, in the same order, when storm control is on), then
+ *       each recipient's concatenation-reference counter (concat-refs.ts).
  * ARGV: 1 recipients n, 2 storm decisions (0 when storm control is off, else n), 3-5 the record's
- *       arguments, then 14 per storm decision.
- * Returns {action, reason, flushAt} per decision, flattened.
+ *       arguments, then 14 per storm decision, then each counter's seed.
+ * Returns {action, reason, flushAt} per decision, flattened, then each recipient's reference.
  */
 import type { Redis } from 'ioredis';
 import { RECORD_ACCEPTED_FUNCTION } from '../delivery/status-scripts.js';
 import { DECIDE_FUNCTION } from '../storm/script.js';
+import { NEXT_CONCAT_REF_FUNCTION } from './concat-refs.js';
 
 /** Epoch ms → the string Date#toISOString gives, in Lua (Redis has no os.date). */
 export const ISO_FUNCTION = `
@@ -37,6 +39,7 @@ end
 const ACCEPT_SCRIPT = `${DECIDE_FUNCTION}
 ${RECORD_ACCEPTED_FUNCTION}
 ${ISO_FUNCTION}
+${NEXT_CONCAT_REF_FUNCTION}
 local n = tonumber(ARGV[1])
 local calls = tonumber(ARGV[2])
 local recordKeys = {}
@@ -76,6 +79,9 @@ for c = 1, calls do
   end
 end
 recordAccepted(recordKeys, { ARGV[3], ARGV[4], ARGV[5] }, extra)
+for i = 1, n do
+  results[#results + 1] = nextConcatRef(KEYS[2 + n + calls * 9 + i], ARGV[5 + calls * 14 + i])
+end
 return results
 `;
 
@@ -86,16 +92,17 @@ export interface ScriptCall {
 
 /**
  * Runs the script; the raw decisions come back in recipient order, [action, reason, flushAt]
- * each, or none when `storm` is empty (storm control off).
+ * each, or none when `storm` is empty (storm control off); `concatRefs` has one reference per
+ * recipient, in order (`concat`: a counter key and its seed per recipient).
  */
-export async function acceptMail(redis: Redis, record: ScriptCall, recipients: number, storm: ScriptCall[]): Promise<unknown[]> {
+export async function acceptMail(redis: Redis, record: ScriptCall, storm: ScriptCall[], concat: ScriptCall): Promise<{ decisions: unknown[]; concatRefs: number[] }> {
   // Defined on the connection once; ioredis then sends EVALSHA.
   if (!('s2sAcceptMail' in redis)) redis.defineCommand('s2sAcceptMail', { lua: ACCEPT_SCRIPT });
-  const keys = [...record.keys, ...storm.flatMap((call) => call.keys)];
-  const args = [String(recipients), String(storm.length), ...record.args, ...storm.flatMap((call) => call.args)];
-  const run = (redis as unknown as { s2sAcceptMail(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]> }).s2sAcceptMail;
+  const keys = [...record.keys, ...storm.flatMap((call) => call.keys), ...concat.keys];
+  const args = [String(concat.keys.length), String(storm.length), ...record.args, ...storm.flatMap((call) => call.args), ...concat.args];
+  const run = (redis as unknown as { s2sAcceptMail(numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown[]> }).s2sAcceptMail;
   const flat = await run.call(redis, keys.length, ...keys, ...args);
   const decisions: unknown[] = [];
-  for (let i = 0; i < flat.length; i += 3) decisions.push(flat.slice(i, i + 3));
-  return decisions;
+  for (let i = 0; i < storm.length * 3; i += 3) decisions.push(flat.slice(i, i + 3));
+  return { decisions, concatRefs: flat.slice(storm.length * 3).map(Number) };
 }

@@ -193,7 +193,7 @@ function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: Dispatc
   const resumed = data.progress?.carrier === carrier.name ? data.progress.partIds : undefined;
   return carrier.submit({
     id: job.id, to: data.number, from: options.from, sms, validUntil: data.expiresAt, wantReceipt: true,
-    concatRef: concatReference(job.id), ...(resumed ? { acceptedPartIds: resumed } : {}),
+    concatRef: job.data.concatRef ?? concatReference(job.id), ...(resumed ? { acceptedPartIds: resumed } : {}),
   });
 }
 

@@ -11,9 +11,12 @@ import { renderSms, sendableText, type RenderOptions } from '../render/index.js'
 import type { IncomingMail, Intake } from '../smtp/intake.js';
 import { stormMetaOf, type StormControl, type StormDecision } from '../storm/index.js';
 import { acceptMail } from './accept-script.js';
+import { concatRefKey, concatRefSeed } from './concat-refs.js';
 import { contentId, transactionId } from './ids.js';
 
 export interface IntakeOptions {
+  /** `redis.prefix`: where the per-number concatenation counters live. */
+  keyPrefix: string;
   render: RenderOptions;
   validityMs: number;
   delayNoticeMs: number;
@@ -75,10 +78,12 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
         ...(r.dsn?.notify ? { notify: r.dsn.notify } : {}), ...(r.dsn?.orcpt ? { orcpt: r.dsn.orcpt } : {}),
       })),
     );
+    const concat = { keys: jobs.map((j) => concatRefKey(options.keyPrefix, j.data.number)), args: jobs.map((j) => concatRefSeed(j.id)) };
     let decisions: StormDecision[];
     try {
-      const raw = await acceptMail(deps.redis, record, jobs.length, calls);
-      decisions = jobs.map((j, i) => (storm && raw[i] !== undefined ? storm.decided(raw[i], j.data.number) : SEND));
+      const accepted = await acceptMail(deps.redis, record, calls, concat);
+      decisions = jobs.map((j, i) => (storm && accepted.decisions[i] !== undefined ? storm.decided(accepted.decisions[i], j.data.number) : SEND));
+      jobs.forEach((j, i) => (j.data.concatRef = accepted.concatRefs[i]));
     } catch (cause) {
       throw new QueueError('STATUS_UNAVAILABLE', `could not record the message: ${(cause as Error).message}`, { cause });
     }

@@ -14,6 +14,11 @@ export interface SmsJobData {
   receivedAt: number;
   /** After this the message is not sent any more (delivery.validity). */
   expiresAt: number;
+  /**
+   * The concatenation reference of a multipart SMS, from the number's counter (pipeline/
+   * concat-refs.ts). Absent in storm summaries and in jobs queued by an older version.
+   */
+  concatRef?: number;
   /** Parts that a carrier already accepted in an earlier attempt, so a retry does not resend them. */
   progress?: { carrier: string; partIds: string[]; complete?: boolean };
 }

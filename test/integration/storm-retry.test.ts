@@ -43,7 +43,7 @@ beforeAll(async () => {
   }, { prefix });
   intake = createIntake(
     { queue, status, redis, storm, metrics: createMetrics(), log: silentLogger(), scheduleDelayNotice: async () => undefined },
-    { render: { template: '{subject}: {text}' }, validityMs: 3_600_000, delayNoticeMs: 900_000, logContent: false },
+    { keyPrefix: prefix, render: { template: '{subject}: {text}' }, validityMs: 3_600_000, delayNoticeMs: 900_000, logContent: false },
   );
 });
 
