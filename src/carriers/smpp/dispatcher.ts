@@ -23,6 +23,7 @@ export interface PartRef {
   part: number;
 }
 
+const ESME_RINVBNDSTS = 0x04;
 const ESME_RMSGQFUL = 0x14;
 const ESME_RTHROTTLED = 0x58;
 const THROTTLE_CAP_MS = 60_000;
@@ -34,7 +35,13 @@ interface Job {
   ref: PartRef;
   params: Record<string, unknown>;
   throttles: number;
-  sentAt: number;
+  /** Sent again once already after ESME_RINVBNDSTS made the session bind again. */
+  rebound?: boolean;
+  /**
+   * The dispatcher's send count when this part was (last) sent. A counter, not the clock: parts
+   * sent in the same millisecond as a pause began must still count as sent before it.
+   */
+  sendNo: number;
   /** The message's validity end (epoch ms): a part still queued then is not sent. */
   notAfter: number | undefined;
   resolve(outcome: PartOutcome): void;
@@ -54,7 +61,9 @@ export class SubmitDispatcher {
   /** No submit_sm before this time (epoch ms). */
   throttledUntil = 0;
   private throttleStreak = 0;
-  private throttleStartedAt = 0;
+  private sends = 0;
+  /** The send count when the current pause began: parts sent up to it belong to that episode. */
+  private throttleStartedAtSend = 0;
   private readonly idleWaiters = new Set<() => void>();
 
   constructor(
@@ -71,7 +80,7 @@ export class SubmitDispatcher {
     const state = this.session.state;
     if (state.kind === 'refused') return Promise.resolve(this.unavailable(`bind refused: ${state.code}`));
     return new Promise((resolve) => {
-      const job: Job = { ordinal: ++this.ordinal, ref, params, throttles: 0, sentAt: 0, notAfter, resolve };
+      const job: Job = { ordinal: ++this.ordinal, ref, params, throttles: 0, sendNo: 0, notAfter, resolve };
       this.queue.push(job);
       if (!this.session.bound) this.armUnboundTimer(job);
       this.pump();
@@ -143,7 +152,7 @@ export class SubmitDispatcher {
 
   private async dispatch(job: Job): Promise<void> {
     this.inFlight++;
-    job.sentAt = Date.now();
+    job.sendNo = ++this.sends;
     const result = await this.session.request('submit_sm', job.params);
     this.inFlight--;
     if (result.kind === 'timeout') {
@@ -158,10 +167,14 @@ export class SubmitDispatcher {
       const status = pdu.command === 'submit_sm_resp' || pdu.command_status ? pdu.command_status : 0xffffffff;
       if (status === 0) {
         // Only a part sent after the pause began proves the SMSC has recovered.
-        if (job.sentAt >= this.throttleStartedAt) this.throttleStreak = 0;
+        if (job.sendNo > this.throttleStartedAtSend) this.throttleStreak = 0;
         job.resolve({ ok: true, smscId: String(pdu.message_id ?? '') });
       } else if ((status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) && !this.closedReason) {
         this.throttled(job, status);
+      } else if (status === ESME_RINVBNDSTS && !this.closedReason && !job.rebound) {
+        // The session binds again (session.ts); the part waits for that in its place, once.
+        job.rebound = true;
+        this.requeue(job);
       } else {
         job.resolve({ ok: false, classification: this.classifier.classify(status), commandStatus: status });
       }
@@ -181,14 +194,19 @@ export class SubmitDispatcher {
     }
     // Answers to parts sent before the current pause began belong to the same episode: they
     // requeue without lengthening the pause, or a full window would hit the cap at once.
-    if (job.sentAt >= this.throttleStartedAt) {
+    if (job.sendNo > this.throttleStartedAtSend) {
       const base = classification.retryAfterMs ?? DEFAULT_THROTTLE_MS;
       const pauseMs = Math.min(THROTTLE_CAP_MS, base * 2 ** Math.min(this.throttleStreak, 16));
       this.throttleStreak++;
-      this.throttleStartedAt = Date.now();
-      this.throttledUntil = Math.max(this.throttledUntil, this.throttleStartedAt + pauseMs);
+      this.throttleStartedAtSend = this.sends;
+      this.throttledUntil = Math.max(this.throttledUntil, Date.now() + pauseMs);
       this.log.warn({ ...job.ref, code: classification.code, pauseMs }, 'SMSC throttling, pausing submissions');
     }
+    this.requeue(job);
+  }
+
+  /** Back at its place in the queue, by arrival: resending never reorders parts. */
+  private requeue(job: Job): void {
     let at = 0;
     while (at < this.queue.length && this.queue[at]!.ordinal < job.ordinal) at++;
     this.queue.splice(at, 0, job);

@@ -40,9 +40,13 @@ export interface SessionHandlers {
 const CREDENTIAL_FAILURES = new Set([0x0d, 0x0e, 0x0f]);
 const SMPP_VERSION_34 = 0x34;
 const ESME_RINVCMDID = 0x03;
+/** "Incorrect bind status": the SMSC does not see this session as bound. */
+const ESME_RINVBNDSTS = 0x04;
 /** "Temporary application error": the SMSC keeps the PDU and sends it again later. */
 const ESME_RX_T_APPN = 0x64;
 const UNBIND_WAIT_MS = 2_000;
+/** A session bound at least this long resets the reconnect backoff when it ends. */
+const STABLE_SESSION_MS = 30_000;
 const NOT_WRITABLE = 'socket not writable';
 
 interface Pending {
@@ -183,7 +187,6 @@ export class SmppSession {
       return;
     }
     this.state = { kind: 'bound', since: Date.now() };
-    this.backoff.reset();
     this.log.info({ bindMode, host: this.options.host, port: this.options.port, smscSystemId: result.pdu.system_id }, 'bound');
     this.scheduleEnquireLink(generation);
     this.settleFirstAttempt();
@@ -221,6 +224,9 @@ export class SmppSession {
         // A response after its timeout, or a generic_nack for a PDU the SMSC could not even frame.
         this.log.warn({ command: pdu.command, sequence: pdu.sequence_number, commandStatus: pdu.command_status }, 'response matches no outstanding request');
       }
+      // The SMSC no longer counts this session as bound (a restart behind a proxy, a session it
+      // expired): every later PDU would get the same answer, so bind again.
+      if (pdu.command_status === ESME_RINVBNDSTS) this.drop(generation, 'SMSC reports the session unbound (ESME_RINVBNDSTS)');
       return;
     }
     const conn = this.conn;
@@ -275,6 +281,8 @@ export class SmppSession {
     if (generation !== this.generation || !this.conn) return;
     const conn = this.conn;
     const wasBound = this.bound;
+    // Only a session that stayed up for a while proves the SMSC is healthy again.
+    if (this.state.kind === 'bound' && Date.now() - this.state.since >= STABLE_SESSION_MS) this.backoff.reset();
     this.conn = null;
     this.clearTimers();
     if (!conn.socket.destroyed) conn.destroy();
