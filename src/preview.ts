@@ -3,6 +3,7 @@ import { parseMail } from './mail/parse.js';
 import { MessageError } from './errors.js';
 import { renderOptionsFromConfig, renderSms, sendableText, type AlertFields } from './render/index.js';
 import { buildSms } from './sms/index.js';
+import { gsmAlphabetFor } from './carriers/smpp/options.js';
 import { toE164 } from './smtp/phone-number.js';
 
 /** The recogniser's fields, one per line, empty ones left out. */
@@ -43,6 +44,7 @@ export async function previewMail(raw: Buffer, config: Config): Promise<{ output
   const sms = buildSms(text, {
     maxSegments: config.sms.maxSegments,
     concat,
+    ...(firstCarrier?.type === 'smpp' ? { gsmAlphabet: gsmAlphabetFor(firstCarrier.gsmDataCoding) } : {}),
     transliterate: config.sms.transliterate,
     ...(config.sms.truncationMarker !== undefined ? { truncationMarker: config.sms.truncationMarker } : {}),
   });

@@ -1,4 +1,4 @@
-import type { ConcatMethod, SmsMessage } from '../sms/index.js';
+import type { ConcatMethod, GsmAlphabet, SmsMessage } from '../sms/index.js';
 
 /** One SMS to one number, already encoded and segmented by src/sms. */
 export interface OutboundSms {
@@ -72,6 +72,8 @@ export interface Carrier {
   readonly type: string;
   /** How this carrier wants long messages cut; the worker builds the SmsMessage with it. */
   readonly concat: ConcatMethod;
+  /** The octets it takes for GSM-7 text; absent = GSM septets. */
+  readonly gsmAlphabet?: GsmAlphabet;
   start(): Promise<void>;
   stop(): Promise<void>;
   submit(sms: OutboundSms): Promise<SubmitResult>;

@@ -183,6 +183,7 @@ function encodeFor(carrier: Carrier, text: string, options: DispatchOptions): Sm
   return buildSms(text, {
     maxSegments: options.maxSegments,
     concat: carrier.concat,
+    ...(carrier.gsmAlphabet ? { gsmAlphabet: carrier.gsmAlphabet } : {}),
     transliterate: options.transliterate,
     ...(options.truncationMarker !== undefined ? { truncationMarker: options.truncationMarker } : {}),
   });

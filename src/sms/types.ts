@@ -9,12 +9,20 @@ export type SmsEncoding = 'gsm7' | 'ucs2';
  */
 export type ConcatMethod = 'udh8' | 'udh16' | 'sar' | 'payload';
 
+/**
+ * The octets an SMSC expects for GSM-7 text: unpacked GSM 03.38 septets (data_coding 0 and the
+ * GSM message-class codings), or ASCII (data_coding 1, IA5) or Latin-1 (3), which the SMSC turns
+ * into GSM itself. Text outside the chosen alphabet goes as UCS-2 instead.
+ */
+export type GsmAlphabet = 'gsm' | 'ascii' | 'latin1';
+
 export interface SmsSegment {
   /** The characters of this part. */
   text: string;
   /**
    * Payload octets without any UDH: gsm7 = unpacked septets, one per octet (SMPP data_coding 0
-   * convention), escape 0x1B included; ucs2 = UTF-16BE.
+   * convention), escape 0x1B included, or the ASCII/Latin-1 octets of the text (GsmAlphabet);
+   * ucs2 = UTF-16BE.
    */
   body: Buffer;
 }
@@ -46,4 +54,6 @@ export interface BuildSmsOptions {
   transliterate?: boolean;
   /** Default '...' for gsm7, '…' for ucs2. */
   truncationMarker?: string;
+  /** Default 'gsm'. */
+  gsmAlphabet?: GsmAlphabet;
 }

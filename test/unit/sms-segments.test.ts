@@ -124,3 +124,26 @@ describe('round trip over mixed texts', () => {
     if (concat === 'payload') expect(sms.segments).toHaveLength(1);
   });
 });
+
+describe('an SMSC that takes GSM-7 text as ASCII or Latin-1 (data_coding 1 or 3)', () => {
+  it('sends the text octets of that alphabet, not GSM septets', () => {
+    const text = 'db_1 disk 95% @ 03:00, cost $5 {x}';
+    const ascii = buildSms(text, { maxSegments: 3, gsmAlphabet: 'ascii' });
+    expect({ encoding: ascii.encoding, body: ascii.segments[0]!.body.toString('latin1') }).toEqual({ encoding: 'gsm7', body: text });
+    expect(buildSms(text, { maxSegments: 3 }).segments[0]!.body.includes(0x00)).toBe(true); // '@' as a septet
+  });
+
+  it('still cuts parts in septets: the SMSC turns the text into GSM for the air, where { costs two', () => {
+    const sms = buildSms(`${'{'.repeat(80)}a`, { maxSegments: 3, gsmAlphabet: 'ascii' });
+    expect(sms.units).toBe(161);
+    expect(sms.segments.map((s) => s.body.length)).toEqual([76, 5]);
+  });
+
+  it('goes UCS-2 for a GSM character the alphabet lacks: £ is not ASCII, € is not Latin-1', () => {
+    expect(buildSms('cost £5', { maxSegments: 1, gsmAlphabet: 'ascii' }).encoding).toBe('ucs2');
+    const latin1 = buildSms('cost £5', { maxSegments: 1, gsmAlphabet: 'latin1' });
+    expect({ encoding: latin1.encoding, body: latin1.segments[0]!.body }).toEqual({ encoding: 'gsm7', body: Buffer.from('cost \xa35', 'latin1') });
+    expect(buildSms('cost €5', { maxSegments: 1, gsmAlphabet: 'latin1' }).encoding).toBe('ucs2');
+    expect(buildSms('cost €5', { maxSegments: 1 }).encoding).toBe('gsm7');
+  });
+});

@@ -2,7 +2,7 @@
  * The SMPP carrier's options and their defaults, resolved once so the rest of the carrier never
  * has to remember what an omitted option means.
  */
-import type { ConcatMethod } from '../../sms/index.js';
+import type { ConcatMethod, GsmAlphabet } from '../../sms/index.js';
 
 export interface SmppCarrierOptions {
   name: string;
@@ -88,4 +88,15 @@ export function resolveSmppOptions(options: SmppCarrierOptions): ResolvedSmppOpt
     throw new RangeError(`smpp carrier ${options.name}: gsmDataCoding must be an octet`);
   }
   return resolved;
+}
+
+/**
+ * What the octets of GSM-7 text must be for a data_coding: 1 (IA5) is ASCII and 3 is Latin-1, which
+ * the SMSC converts itself; every other value (0, the GSM message classes 0xF0-0xF3) means GSM
+ * septets. Sending septets labelled 1 put `@` on the wire as NUL and `$` as 0x02.
+ */
+export function gsmAlphabetFor(dataCoding: number): GsmAlphabet {
+  if (dataCoding === 1) return 'ascii';
+  if (dataCoding === 3) return 'latin1';
+  return 'gsm';
 }

@@ -7,11 +7,11 @@ import type { Logger } from 'pino';
 import type { SmppStatusClassifier } from '../../delivery/classify-smpp.js';
 import type { CarrierError } from '../../errors.js';
 import { classifiedError } from '../classified-error.js';
-import type { ConcatMethod } from '../../sms/index.js';
+import type { ConcatMethod, GsmAlphabet } from '../../sms/index.js';
 import type { Carrier, CarrierHealth, OutboundSms, ReceiptListener, SubmitResult } from '../carrier.js';
 import { DeliverHandler } from './deliver-handler.js';
 import { SubmitDispatcher, type PartOutcome } from './dispatcher.js';
-import { resolveSmppOptions, type ResolvedSmppOptions, type SmppCarrierOptions } from './options.js';
+import { gsmAlphabetFor, resolveSmppOptions, type ResolvedSmppOptions, type SmppCarrierOptions } from './options.js';
 import { RecentIds } from './recent-ids.js';
 import { SmppSession } from './session.js';
 import { buildSubmitParts } from './submit-pdus.js';
@@ -33,6 +33,7 @@ export class SmppCarrier implements Carrier {
   readonly type = 'smpp';
   readonly name: string;
   readonly concat: ConcatMethod;
+  readonly gsmAlphabet: GsmAlphabet;
   private readonly options: ResolvedSmppOptions;
   private readonly classifier: SmppStatusClassifier;
   private readonly log: Logger;
@@ -46,6 +47,7 @@ export class SmppCarrier implements Carrier {
     this.options = resolveSmppOptions(options);
     this.name = this.options.name;
     this.concat = this.options.concat;
+    this.gsmAlphabet = gsmAlphabetFor(this.options.gsmDataCoding);
     this.classifier = deps.classifier;
     // Never the options object: it holds the password.
     this.log = deps.logger.child({ carrier: this.name });
