@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { outboxDsnTransport, smtpDsnTransport, type DsnTransport } from './bounce/dsn-transport.js';
 import type { Config } from './config/schema.js';
 import { SmscSimulator, type ReceivedMessage } from './smsc/index.js';
+import { createRouter } from './routing/router.js';
 import type { SmtpListenerOptions } from './smtp/server.js';
 import type { TlsMaterial } from './smtp/tls-files.js';
 
@@ -35,6 +36,7 @@ export function smtpListenerOptions(config: Config, tls: TlsMaterial | undefined
     maxMessageBytes: smtp.maxMessageBytes, maxBufferedBytes: smtp.maxBufferedBytes, maxRecipients: smtp.maxRecipients, maxClients: smtp.maxClients,
     socketTimeoutMs: smtp.socketTimeout, auth: smtp.auth, ...(tls ? { tls } : {}), clients: smtp.clients,
     senders: smtp.senders, reverseDns: smtp.reverseDns, defaultRegion: config.sms.defaultRegion, numberValidation: config.sms.numberValidation,
+    routable: routableBy(config.routes),
     ...(redis && smtp.messagesPerMinute > 0 ? { withinRate: perMinuteLimit(redis, `${config.redis.prefix}:smtprate`, smtp.messagesPerMinute) } : {}),
   };
 }
@@ -46,4 +48,9 @@ function perMinuteLimit(redis: Redis, prefix: string, limit: number): (client: s
     const [[, count] = []] = (await redis.multi().incr(key).expire(key, 120).exec()) ?? [];
     return Number(count) <= limit;
   };
+}
+
+function routableBy(routes: Config['routes']): (number: string) => boolean {
+  const route = createRouter(routes);
+  return (number) => route(number) !== undefined;
 }

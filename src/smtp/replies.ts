@@ -17,6 +17,7 @@ export const replies = {
   senderDenied: (address: string) => reply(550, `5.7.1 Sender <${address}> is not allowed to use this relay`),
   relayDenied: () => reply(550, '5.7.1 Relaying denied'),
   invalidNumber: (address: string) => reply(550, `5.1.1 <${address}>: not a valid phone number`),
+  noRoute: (address: string) => reply(550, `5.1.1 <${address}>: no route to this number`),
   tooManyRecipients: (max: number) => reply(452, `4.5.3 Too many recipients (at most ${max} per message)`),
   tooBig: (max: number) => reply(552, `5.3.4 Message too big (at most ${max} bytes)`),
   rateLimited: () => reply(450, '4.7.1 Too many messages, slow down and try again later'),

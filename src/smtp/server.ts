@@ -29,6 +29,8 @@ export interface SmtpListenerOptions {
   reverseDns: boolean;
   /** Resolves false when this client is over its message rate (answered 450 4.7.1). */
   withinRate?(client: string): Promise<boolean>;
+  /** False for an E.164 number that no route matches (answered 550 5.1.1); absent = all are. */
+  routable?(number: string): boolean;
   defaultRegion: string;
   numberValidation: NumberValidation;
 }
@@ -127,13 +129,17 @@ export class SmtpListener {
         if (!parts || !domains.has(parts.domain)) return callback(replies.relayDenied());
         const number = toE164(parts.local, options.defaultRegion, options.numberValidation);
         if (!number) return callback(replies.invalidNumber(address.address));
+        // Refused now rather than bounced after the 250: no configured route could ever send it.
+        if (options.routable && !options.routable(number)) return callback(replies.noRoute(address.address));
         const accepted = this.numbers.get(session) ?? new Map<string, AcceptedRecipient>();
         this.numbers.set(session, accepted);
-        // Two spellings of one number are one SMS.
-        if (!accepted.has(number) && accepted.size >= options.maxRecipients) {
+        // Two spellings of one number are one SMS. smtp-server still keeps every accepted spelling,
+        // so they are bounded too: one client could otherwise grow a session without end.
+        const repeated = accepted.has(number);
+        if ((!repeated && accepted.size >= options.maxRecipients) || session.envelope.rcptTo.length >= 2 * options.maxRecipients) {
           return callback(replies.tooManyRecipients(options.maxRecipients));
         }
-        if (!accepted.has(number)) accepted.set(number, { address: address.address, number, ...(address.dsn ? { dsn: address.dsn } : {}) });
+        if (!repeated) accepted.set(number, { address: address.address, number, ...(address.dsn ? { dsn: address.dsn } : {}) });
         callback();
       },
 

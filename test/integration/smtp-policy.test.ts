@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpSession, authPlain } from '../helpers/smtp-session.js';
 import { mail } from '../helpers/smtp-session.js';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { startTestRelay, testSmppCarrier, type RelayOverrides, type TestRelay } from '../helpers/relay.js';
 
 const TO = '+4915112345678@sms.localhost';
 const relays: TestRelay[] = [];
@@ -21,7 +21,7 @@ afterAll(async () => {
   if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
 });
 
-async function relayWith(name: string, overrides: Record<string, unknown>): Promise<TestRelay> {
+async function relayWith(name: string, overrides: RelayOverrides): Promise<TestRelay> {
   const relay = await startTestRelay(name, overrides);
   relays.push(relay);
   return relay;
@@ -110,6 +110,15 @@ describe('sender policy and recipient limit', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(relay.smsc.messages.map((m) => m.destination).sort()).toEqual(['447911123456', '4915112345678']);
     expect(messages).toHaveLength(2);
+    await client.quit();
+  });
+
+  it('bounds the spellings of numbers already accepted at twice maxRecipients RCPTs', async () => {
+    const client = await ehlo(relay);
+    expect((await client.command('MAIL FROM:<monitor@example.com>')).code).toBe(250);
+    const spellings = ['+4915112345678', '0049-151-12345678', '0049.151.12345678', '004915112345678'];
+    for (const number of spellings) expect((await client.command(`RCPT TO:<${number}@sms.localhost>`)).code).toBe(250);
+    expect(await client.command('RCPT TO:<+49-151-12345678@sms.localhost>')).toEqual({ code: 452, text: '4.5.3 Too many recipients (at most 2 per message)' });
     await client.quit();
   });
 
@@ -293,5 +302,29 @@ describe('DATA held in memory across sessions (smtp.maxBufferedBytes)', () => {
 
   it('must be at least maxMessageBytes, or an allowed message could never fit', async () => {
     await expect(relayWith('policy-budget-small', { smtp: { port: 0, domains: ['sms.localhost'], maxMessageBytes: 100_000, maxBufferedBytes: 50_000 } })).rejects.toThrow(/smtp\.maxBufferedBytes: at least smtp\.maxMessageBytes/);
+  });
+});
+
+describe('a number no route matches', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await relayWith('policy-routes', (smscPort: number) => ({
+      carriers: { primary: testSmppCarrier(smscPort) },
+      routes: [{ match: '+49', carriers: ['primary'] }, { region: 'GB', carriers: ['primary'] }],
+    }));
+  });
+
+  it('is refused at RCPT with 550 5.1.1, not accepted and bounced later; routed numbers go through', async () => {
+    relay.smsc.reset();
+    const client = await ehlo(relay);
+    expect((await client.command('MAIL FROM:<monitor@example.com>')).code).toBe(250);
+    expect(await client.command('RCPT TO:<+12125551234@sms.localhost>')).toEqual({ code: 550, text: '5.1.1 <+12125551234@sms.localhost>: no route to this number' });
+    expect((await client.command('RCPT TO:<+4915112345678@sms.localhost>')).code).toBe(250);
+    // A London number: region GB (+447911… is Guernsey's, GG, and would be refused).
+    expect((await client.command('RCPT TO:<+442071838750@sms.localhost>')).code).toBe(250);
+    expect((await client.data(alert('routes', 'two routed'))).code).toBe(250);
+    const messages = await relay.smsc.waitForMessages(2);
+    expect(messages.map((m) => m.destination).sort()).toEqual(['442071838750', '4915112345678']);
+    await client.quit();
   });
 });
