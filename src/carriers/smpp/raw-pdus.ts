@@ -7,8 +7,14 @@
  *
  * The package keeps these definitions in module-global tables, so this runs once per process and
  * affects every Session and Server in it (our carrier and our simulator alike): both want raw bytes.
+ *
+ * It also refuses any PDU over 16 KB, ending the session; but message_payload may hold 64 KB, and
+ * an SMSC resends an unanswered deliver_sm after every bind, so one such MO looped for ever.
  */
 import smpp from 'smpp';
+
+/** The largest legal PDU: a 64 KB message_payload plus every other field at its longest. */
+const MAX_PDU_OCTETS = 65_535 + 4_096;
 
 let applied = false;
 
@@ -20,6 +26,7 @@ export function useRawMessageBodies(): typeof smpp {
   }
   const payload = smpp.tlvs.message_payload;
   if (payload) delete payload.filter;
+  smpp.PDU.maxLength = Math.max(smpp.PDU.maxLength, MAX_PDU_OCTETS);
   applied = true;
   return smpp;
 }
