@@ -5,17 +5,18 @@
 import pino from 'pino';
 import { createSmppCarrier, type SmppCarrier, type SmppCarrierOptions } from '../../src/carriers/smpp/index.js';
 import type { OutboundSms } from '../../src/carriers/carrier.js';
-import { SmppStatusClassifier } from '../../src/delivery/classify-smpp.js';
+import { SmppStatusClassifier, type SmppRuleOverrides } from '../../src/delivery/classify-smpp.js';
 import { buildSms, type ConcatMethod } from '../../src/sms/index.js';
 import type { FakeSmsc } from './fake-smsc.js';
 
 export const PASSWORD = 's3cret-pw';
 
 /** Throttle pauses short enough for tests; the doubling and the cap are the carrier's. */
-export function testClassifier(): SmppStatusClassifier {
+export function testClassifier(overrides: SmppRuleOverrides = {}): SmppStatusClassifier {
   return new SmppStatusClassifier({
     ESME_RTHROTTLED: { outcome: 'temporary', retryAfterMs: 40 },
     ESME_RMSGQFUL: { outcome: 'temporary', retryAfterMs: 40 },
+    ...overrides,
   });
 }
 
@@ -56,7 +57,7 @@ export class Harness {
     return { smsc, port: await smsc.start() };
   }
 
-  carrier(port: number, options: Partial<SmppCarrierOptions> = {}): SmppCarrier {
+  carrier(port: number, options: Partial<SmppCarrierOptions> = {}, rules: SmppRuleOverrides = {}): SmppCarrier {
     const carrier = createSmppCarrier(
       {
         name: 'test-smpp',
@@ -71,14 +72,14 @@ export class Harness {
         reconnect: { initialMs: 50, maxMs: 200 },
         ...options,
       },
-      { logger: this.logs.logger, classifier: testClassifier() },
+      { logger: this.logs.logger, classifier: testClassifier(rules) },
     );
     this.carriers.push(carrier);
     return carrier;
   }
 
-  async started(port: number, options: Partial<SmppCarrierOptions> = {}): Promise<SmppCarrier> {
-    const carrier = this.carrier(port, options);
+  async started(port: number, options: Partial<SmppCarrierOptions> = {}, rules: SmppRuleOverrides = {}): Promise<SmppCarrier> {
+    const carrier = this.carrier(port, options, rules);
     await carrier.start();
     return carrier;
   }

@@ -95,6 +95,17 @@ describe('binding and reconnecting', () => {
     expect(errors.map((e) => e.msg)).toEqual(['bind refused: check systemId/password for carrier test-smpp']);
   });
 
+  it('keeps binding, with backoff, after ESME_RBINDFAIL when the operator made it temporary ("too many binds")', async () => {
+    const { smsc, port } = await h.fake(new BindRefusedSmsc(STATUS.ESME_RBINDFAIL));
+    const carrier = await h.started(port, {}, { ESME_RBINDFAIL: { outcome: 'temporary' } });
+    await smsc.waitFor(() => smsc.binds.length >= 3, 3_000, 'binds after the first');
+    expect(carrier.health().detail).not.toContain('bind refused');
+    expect(h.logs.events().filter((e) => e.code === 'ESME_RBINDFAIL' && e.level === 50)).toEqual([]);
+    // Its reconnect lines would answer the next test's wait for its own.
+    await h.cleanup();
+    h.logs.raw.length = 0;
+  });
+
   it('binds with SMPP 3.4 and the configured credentials', async () => {
     const { smsc, port } = await h.fake(new HappySmsc());
     await h.started(port, { bindMode: 'transmitter', systemType: 'alerts' });

@@ -177,8 +177,11 @@ export class SmppSession {
     }
     const status = result.pdu.command === 'generic_nack' && !result.pdu.command_status ? ESME_RINVCMDID : result.pdu.command_status;
     if (status !== 0) {
-      const code = this.classifier.classify(status).code;
-      if (CREDENTIAL_FAILURES.has(status)) {
+      const classification = this.classifier.classify(status);
+      const code = classification.code;
+      // Unless the operator's table says otherwise (some SMSCs answer ESME_RBINDFAIL to "too many
+      // binds", which clears): then it is retried with backoff like any other bind failure.
+      if (CREDENTIAL_FAILURES.has(status) && classification.outcome === 'permanent') {
         this.state = { kind: 'refused', code, commandStatus: status };
         this.log.error({ commandStatus: status, code, systemId }, `bind refused: check systemId/password for carrier ${this.options.name}`);
         this.handlers.onRefused(code);
