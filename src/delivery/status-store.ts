@@ -9,7 +9,7 @@ export type { MessageState, PartStatus, RecipientStatus, TransactionRecord } fro
 const KEEP_SECONDS = 7 * 86_400;
 
 /** A recipient as the intake records it (storm control's held/suppressed state is added in Lua). */
-export type AcceptedRecipient = Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt'>;
+export type AcceptedRecipient = Pick<RecipientStatus, 'jobId' | 'txId' | 'recipient' | 'number' | 'notify' | 'orcpt'> & { covers?: string[] };
 
 /**
  * Message status in Redis hashes with expiry: one per SMTP transaction, one per recipient (with a
@@ -45,7 +45,10 @@ export class StatusStore {
     for (const key of ['envid', 'ret', 'headers', 'raw', 'subject'] as const) if (tx[key] !== undefined) fields[key] = tx[key]!;
     const now = String(Date.now());
     const rows = recipients.map((r) => ({
-      set: { jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number, ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}) },
+      set: {
+        jobId: r.jobId, txId: r.txId, recipient: r.recipient, number: r.number,
+        ...(r.notify ? { notify: r.notify.join(',') } : {}), ...(r.orcpt ? { orcpt: r.orcpt } : {}), ...(r.covers?.length ? { covers: r.covers.join(',') } : {}),
+      },
       // Kept if a resend finds the recipient already in flight.
       setnx: { state: 'queued', updatedAt: now },
     }));
@@ -186,13 +189,24 @@ export class StatusStore {
     await this.redis.zrem(this.finalsKey, jobId);
   }
 
-  /** Held recipients whose burst summary is queued: their outcome is the summary's. */
+  /**
+   * A burst summary as a recipient of its own, listing the held recipients it stands for: its final
+   * outcome becomes theirs (tracker.ts), so a summary that fails bounces each held mail to its own
+   * sender. The summary's sender is '': it gets no DSN itself. Written before its job is queued.
+   */
+  async recordSummary(summary: { id: string; number: string; covers: string[] }): Promise<void> {
+    await this.recordAccepted(
+      { txId: summary.id, messageId: summary.id, sender: '', receivedAt: Date.now(), recipients: [summary.id] },
+      [{ jobId: summary.id, txId: summary.id, recipient: summary.number, number: summary.number, covers: summary.covers }],
+    );
+  }
+
+  /** Held recipients whose burst summary is queued; final once the summary is (tracker.ts). */
   async markSummarised(jobIds: string[], summaryId: string): Promise<void> {
     if (jobIds.length === 0) return;
     const multi = this.redis.multi();
     for (const jobId of jobIds) {
-      multi.hset(this.rcptKey(jobId), { state: 'summarised', storm: `sent in summary ${summaryId}`, updatedAt: String(Date.now()) });
-      multi.hsetnx(this.rcptKey(jobId), 'finalState', 'summarised');
+      multi.hset(this.rcptKey(jobId), { state: 'summarised', storm: `sent in summary ${summaryId}`, summary: summaryId, updatedAt: String(Date.now()) });
     }
     await multi.exec();
   }

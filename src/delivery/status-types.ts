@@ -1,6 +1,7 @@
 /**
  * suppressed: storm control did not send it (a duplicate, or over the hourly cap) — final.
- * held: kept for a burst summary; summarised once that summary is queued (its job id in `storm`).
+ * held: kept for a burst summary; summarised once that summary is queued (its job id in `storm`
+ * and `summary`), then final with the summary's own outcome.
  */
 export type MessageState = 'queued' | 'submitted' | 'retrying' | 'delivered' | 'failed' | 'expired' | 'suppressed' | 'held' | 'summarised';
 
@@ -51,6 +52,10 @@ export interface RecipientStatus {
   orcpt?: string;
   /** Storm control's decision when it did not send: duplicate, cap, burst until .... */
   storm?: string;
+  /** A held recipient: the burst summary that carried its text. */
+  summary?: string;
+  /** A burst summary: the held recipients it stands for, whose outcome is its own. */
+  covers: string[];
   submittedAt?: number;
   finalAt?: number;
   /** DSN kind → time sent. */
@@ -78,11 +83,12 @@ export function toRecipientStatus(hash: Record<string, string> | undefined): Rec
   return {
     jobId: hash.jobId, txId: hash.txId ?? '', recipient: hash.recipient ?? '', number: hash.number ?? '',
     state: (hash.state ?? 'queued') as MessageState,
-    ...optional('finalState'), ...optional('route'), ...optional('carrier'), ...optional('reason'), ...optional('code'), ...optional('dsnStatus'), ...optional('diagnostic'), ...optional('orcpt'), ...optional('storm'),
+    ...optional('finalState'), ...optional('route'), ...optional('carrier'), ...optional('reason'), ...optional('code'), ...optional('dsnStatus'), ...optional('diagnostic'), ...optional('orcpt'), ...optional('storm'), ...optional('summary'),
     parts: parts.filter(Boolean),
     expectedParts: Number(hash.expectedParts ?? hash.parts ?? 1),
     attempts: Number(hash.attempts ?? 0),
     ...(hash.notify ? { notify: hash.notify.split(',') } : {}),
+    covers: hash.covers ? hash.covers.split(',') : [],
     ...(hash.submittedAt ? { submittedAt: Number(hash.submittedAt) } : {}),
     ...(hash.finalAt ? { finalAt: Number(hash.finalAt) } : {}),
     dsn,

@@ -153,20 +153,31 @@ export class DeliveryTracker {
   }
 
   private async finish(record: RecipientStatus, outcome: FinalOutcome, details: FinalDetails): Promise<void> {
-    const mayNotify = this.options.mayNotify?.(outcome, record.notify) ?? true;
+    // A burst summary always gets a follow-up: that is where its outcome reaches the mails it carried.
+    const mayNotify = record.covers.length > 0 || (this.options.mayNotify?.(outcome, record.notify) ?? true);
     const won = await this.store.finalize(record.jobId, outcome, details, mayNotify ? (this.options.followUpMs ?? 60_000) : null);
     if (!won) return;
     this.options.metrics?.smsOutcomes.inc({ outcome });
     this.log.info({ event: `sms.${outcome}`, jobId: record.jobId, txId: record.txId, code: details.code, status: details.dsnStatus }, `message ${outcome}`);
     if (!mayNotify) return;
     const event: FinalEvent = { jobId: record.jobId, txId: record.txId, outcome, ...details, notify: record.notify ?? [] };
-    await this.followUp(event);
+    await this.followUp(event, record.covers);
   }
 
-  /** Schedules the DSN (if any) and clears the follow-up; on failure the follow-up set brings it back. */
-  private async followUp(event: FinalEvent): Promise<void> {
+  /**
+   * Schedules the DSN (if any), passes a burst summary's outcome on to the held mails it carried,
+   * and clears the follow-up; on failure the follow-up set brings it back (each step is idempotent:
+   * a recipient is finalized once).
+   */
+  private async followUp(event: FinalEvent, covers: readonly string[] = []): Promise<void> {
     try {
       await this.onFinal(event);
+      for (const jobId of covers) {
+        const held = await this.store.getRecipient(jobId);
+        if (!held) continue;
+        const reason = `${event.outcome === 'delivered' ? 'delivered' : 'not delivered'} in storm summary ${event.jobId}: ${event.reason}`;
+        await this.finish(held, event.outcome, { code: event.code, dsnStatus: event.dsnStatus, reason, ...(event.diagnostic ? { diagnostic: event.diagnostic } : {}) });
+      }
       await this.store.releaseFinal(event.jobId);
     } catch (err) {
       this.log.error({ event: 'dsn.schedule_failed', jobId: event.jobId, err: (err as Error).message }, 'could not schedule the DSN; will retry');
@@ -186,7 +197,7 @@ export class DeliveryTracker {
         await this.followUp({
           jobId, txId: record.txId, outcome, code: record.code ?? '', dsnStatus: record.dsnStatus ?? '', reason: record.reason ?? '',
           ...(record.diagnostic ? { diagnostic: record.diagnostic } : {}), notify: record.notify ?? [],
-        });
+        }, record.covers);
       }
     } catch (err) {
       this.log.warn({ event: 'dsn.retry_failed', err: (err as Error).message }, 'could not retry overdue DSN scheduling; will try again');

@@ -54,12 +54,12 @@ for c = 1, calls do
   -- control's markers, so a recipient held then stays held (it goes out with its summary, once)
   -- and one already sent in a summary is not sent on its own.
   local rcpt = KEYS[2 + c]
-  local seen = redis.call('HMGET', rcpt, 'state', 'finalState')
+  local seen = redis.call('HMGET', rcpt, 'state', 'finalState', 'summary')
   local prior = seen[1]
   local d
   if prior == 'held' then
     d = {'defer', 'burst', tostring(redis.call('ZSCORE', k[6], a[11]) or a[1])}
-  elseif prior == 'summarised' then
+  elseif prior == 'summarised' or seen[3] then
     d = {'suppress', 'duplicate', '0'}
   else
     d = stormDecide(k, a)

@@ -8,18 +8,22 @@ import type { StormControl, StormSummary } from '../storm/index.js';
 /**
  * Sends storm control's burst summaries and end-of-hour cap reports when they fall due. Each is
  * an ordinary SMS job whose id is the summary's id, so a flush repeated after a crash is a no-op.
- * Summaries come from the relay itself: no envelope sender, so never a DSN.
+ * Summaries come from the relay itself: no envelope sender, so no DSN of their own; a burst
+ * summary's outcome is passed on to the held mails it carried, whose senders may get one.
  */
 export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: StatusStore, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): void } {
   let running = false;
   const send = async (summary: StormSummary) => {
     const now = Date.now();
+    const covers = summary.held.flatMap((h) => (h.jobId ? [h.jobId] : []));
+    // Before the job: its outcome must find the list of held mails it stands for.
+    if (covers.length > 0) await status.recordSummary({ id: summary.id, number: summary.number, covers });
     await queue.enqueue([{
       id: summary.id,
       data: { txId: summary.id, messageId: summary.id, sender: '', recipient: summary.number, number: summary.number, text: summary.text, receivedAt: now, expiresAt: now + config.delivery.validity },
     }]);
     // Held messages carry their job ids (see intake): their recipients now point at the summary.
-    await status.markSummarised(summary.held.flatMap((h) => (h.jobId ? [h.jobId] : [])), summary.id).catch((err: Error) =>
+    await status.markSummarised(covers, summary.id).catch((err: Error) =>
       log.warn({ event: 'storm.status_failed', id: summary.id, err: err.message }, 'summary queued, but held recipients not marked'));
     metrics.stormSummaries.inc({ kind: summary.kind });
     log.info({ event: 'storm.summary', id: summary.id, kind: summary.kind, number: summary.number, count: summary.count }, 'storm summary queued');
