@@ -23,7 +23,9 @@ const smtpSchema = z.strictObject({
   hostname: z.string().default('smtp2sms.localhost'),
   domains: z.array(z.string().min(1)).min(1).default(['sms.localhost']),
   maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024),
-  maxRecipients: z.number().int().positive().default(100),
+  // The intake records every recipient in one script call: tens of thousands of arguments passed
+  // V8's limit for a call and failed each such mail with 451. RFC 5321 asks for at least 100.
+  maxRecipients: z.number().int().positive().max(1000, 'at most 1000 (one script records them all)').default(100),
   maxClients: z.number().int().positive().default(500),
   /**
    * Most bytes of DATA held in memory at once, across the sessions of one process; a message that

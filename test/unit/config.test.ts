@@ -101,6 +101,7 @@ describe('errors name the key', () => {
     ['an unknown default region', withMinimum({ sms: { defaultRegion: 'ZZ' } }), /^ {2}- sms\.defaultRegion: not a region libphonenumber knows/m],
     ['an unknown route region', withMinimum({ routes: [{ region: 'XX', carriers: ['primary'] }] }), /^ {2}- routes\.0\.region: not a region libphonenumber knows/m],
     ['a route prefix written with 00', withMinimum({ routes: [{ match: '0049', carriers: ['primary'] }] }), /^ {2}- routes\.0\.match: a number prefix like \+4915/m],
+    ['more recipients per transaction than one intake script takes', withMinimum({ smtp: { maxRecipients: 10_000 } }), '  - smtp.maxRecipients: at most 1000 (one script records them all)'],
     ['a route prefix with a space', withMinimum({ routes: [{ match: '+44 79', carriers: ['primary'] }] }), /^ {2}- routes\.0\.match: a number prefix like \+4915/m],
   ];
 
