@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -19,6 +20,12 @@ return redis.call('SMEMBERS', KEYS[2])`;
 /** Tries, and the pause between them, to record a DSN that went out (see markSent). */
 const MARK_ATTEMPTS = 5;
 const MARK_RETRY_MS = 1_000;
+/**
+ * How long one run of a DSN task holds the right to send it: past the smarthost's socket timeout
+ * (30 s) and the mark's retries (5 × up to 6 s), so a live run never loses it, while a run that
+ * died mid-send lets the task's retry go on after this.
+ */
+const SEND_LOCK_MS = 90_000;
 
 export interface DsnTaskData {
   txId: string;
@@ -133,24 +140,41 @@ export class BounceNotifier {
       // RET applies to failure reports only (RFC 3461 4.3): a delay notice does not carry a megabyte back.
       returned: tx.ret === 'FULL' && kind === 'failed' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
     });
+    // The claim above is the task's, and the queue can run one task twice at once (a run it took
+    // for stalled while the first still waits on the smarthost): only one run sends.
+    const sendLock = `${this.prefix}:dsn-sending:${task.id}`;
+    const token = randomBytes(8).toString('hex');
+    if ((await this.redis.set(sendLock, token, 'PX', SEND_LOCK_MS, 'NX')) !== 'OK') {
+      throw new BounceError('DSN_BUSY', `another run of ${task.id} is sending it`, false);
+    }
+    try {
+      await this.deliver(message, { taskId: task.id, txId, kind, to: tx.sender, jobIds: records.map((r) => r.jobId), numbers: recipients.map((r) => r.number) });
+    } finally {
+      await delIfEqual(this.redis, sendLock, token).catch(() => undefined);
+    }
+  }
+
+  /** Hands the DSN to the transport and records it as sent (or refused for good). */
+  private async deliver(message: Buffer, report: { taskId: string; txId: string; kind: DsnKind; to: string; jobIds: string[]; numbers: string[] }): Promise<void> {
+    const { taskId, txId, kind, to, jobIds, numbers } = report;
     let where: string;
     try {
-      where = await this.transport.send(tx.sender, message, task.id);
+      where = await this.transport.send(to, message, taskId);
     } catch (err) {
       if (err instanceof BounceError && err.permanent) {
         // As an MTA treats a double bounce: there is no one left to tell, and the same refusal
         // would answer every retry. Marked as reported so nothing schedules it again.
         this.options.metrics?.dsns.inc({ kind, result: 'refused' });
-        await this.markSent(records.map((r) => r.jobId), kind, task.id);
-        this.log.error({ event: 'dsn.refused', txId, kind, to: tx.sender, recipients: recipients.map((r) => r.number), err: err.message }, 'the smarthost refused the delivery status notification; not retried');
+        await this.markSent(jobIds, kind, taskId);
+        this.log.error({ event: 'dsn.refused', txId, kind, to, recipients: numbers, err: err.message }, 'the smarthost refused the delivery status notification; not retried');
         return;
       }
       this.options.metrics?.dsns.inc({ kind, result: 'error' });
       throw err;
     }
     this.options.metrics?.dsns.inc({ kind, result: 'sent' });
-    await this.markSent(records.map((r) => r.jobId), kind, task.id);
-    this.log.info({ event: 'dsn.sent', txId, kind, to: tx.sender, recipients: recipients.map((r) => r.number), where }, 'delivery status notification sent');
+    await this.markSent(jobIds, kind, taskId);
+    this.log.info({ event: 'dsn.sent', txId, kind, to, recipients: numbers, where }, 'delivery status notification sent');
   }
 
   /**

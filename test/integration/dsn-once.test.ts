@@ -107,6 +107,13 @@ describe('each DSN once', () => {
     expect(mailsTo('two@example.com')).toHaveLength(1);
   });
 
+  it('is sent once when the queue runs the same task twice at once (a stalled task taken again while the first still sends)', async () => {
+    const jobIds = await failedTransaction('txtwice', 'twice@example.com', 1);
+    const data = { txId: 'txtwice', kind: 'failed' as const, jobIds };
+    await Promise.all([runTask('dsn-txtwice-failed-1', data), runTask('dsn-txtwice-failed-1', data)]);
+    expect(mailsTo('twice@example.com')).toHaveLength(1);
+  });
+
   it('is sent by another task once the task that held the recipient has been gone longer than its lease', async () => {
     const [held, lapsed] = await failedTransaction('txlease', 'lease@example.com', 2);
     // Two tasks that took the recipients before: one still within its lease, one long gone.
