@@ -3,6 +3,8 @@
  * `signatureSecret`, a query parameter `key` or `sig`...).
  */
 const SECRET_KEY = /pass(word)?|pwd|secret|token|api[-_]?key|credential|auth|^key$|^sig(nature)?$/i;
+/** Keys that name where a secret goes (`webhook.verify.tokenParam: token`), not a secret. */
+const NAMES_A_PARAMETER = /Param$/;
 /** A value that is a credential whatever its key: an Authorization header value. */
 const SECRET_VALUE = /^(bearer|basic|digest|token)\s+\S/i;
 /** Sections whose every value may be a secret: a preset's variables are account data. */
@@ -25,7 +27,8 @@ export function maskSecrets<T>(value: T): T {
 
 function mask(value: unknown, key: string, secretSection: boolean): unknown {
   if (typeof value === 'string') {
-    if (value !== '' && (secretSection || SECRET_KEY.test(key) || SECRET_VALUE.test(value))) return MASK;
+    const secretKey = SECRET_KEY.test(key) && !NAMES_A_PARAMETER.test(key);
+    if (value !== '' && (secretSection || secretKey || SECRET_VALUE.test(value))) return MASK;
     return URL_START.test(value) ? maskUrl(value) : value;
   }
   if (Array.isArray(value)) return value.map((item) => mask(item, key, secretSection));

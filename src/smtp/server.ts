@@ -70,7 +70,9 @@ export class SmtpListener {
       // smtp-server refuses MAIL/RCPT/DATA before AUTH itself; this is its reply text.
       authRequiredMessage: replies.authRequired().message,
       authMethods: ['PLAIN', 'LOGIN'],
-      // We check size ourselves to answer with 552 5.3.4; SIZE is still advertised.
+      // SIZE is advertised without its value: with the value shown, smtp-server checks a declared
+      // SIZE= itself and answers without the contract's 5.3.4 (enhanced codes are ours, in the
+      // text). SIZE= at MAIL FROM and DATA are checked here: 552 5.3.4.
       size: options.maxMessageBytes,
       hideSize: true,
       hideDSN: false,

@@ -286,6 +286,10 @@ describe('maskSecrets', () => {
   it.each(['password', 'apiKey', 'api_key', 'token', 'clientSecret', 'credentials', 'pwd', 'authorization', 'signatureSecret'])('hides a value under the key %s', (key) => {
     expect(maskSecrets({ nested: [{ [key]: 'x' }] })).toEqual({ nested: [{ [key]: '********' }] });
   });
+
+  it('shows a key that names where the secret goes, and still hides the secret', () => {
+    expect(maskSecrets({ verify: { type: 'token', tokenParam: 'token', secret: 's3cr3t-webhook' } })).toEqual({ verify: { type: 'token', tokenParam: 'token', secret: '********' } });
+  });
 });
 
 describe('config files', () => {
