@@ -169,8 +169,13 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
           onWorkerError: (err) => log.error({ event: 'queue.worker_error', err: err.message }, 'queue worker error'),
         },
       );
-      // Stopped before the carriers (stops run in reverse), so in-flight submissions can finish.
-      stops.push(() => worker.close());
+      // Stopped before the carriers (stops run in reverse), so in-flight submissions can finish;
+      // a submission still running after the grace period (a throttling SMSC) is cut short by
+      // stopping the carriers early, while the worker can still record what they took.
+      stops.push(() => worker.close(async () => {
+        log.warn({ event: 'shutdown.interrupting' }, 'submissions still running after the grace period: stopping the carriers; they are retried after the restart');
+        await Promise.all([...carriers.values()].map((carrier) => carrier.stop()));
+      }));
       worker.start();
     }
 

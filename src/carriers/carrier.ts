@@ -20,6 +20,11 @@ export interface OutboundSms {
    * resumes after them instead of sending duplicates.
    */
   acceptedPartIds?: string[];
+  /**
+   * Called when the carrier has taken a part and more are to follow, with every id so far: the
+   * caller saves them, so that a crash before the last part does not send the first ones again.
+   */
+  onPartsAccepted?(partIds: readonly string[]): void;
 }
 
 export interface SubmitResult {

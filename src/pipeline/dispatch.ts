@@ -93,7 +93,7 @@ export function createDispatcher(deps: DispatchDeps, options: DispatchOptions): 
           deps.breakers.release(carrier.name);
           throw expiredError(job);
         }
-        result = await submit(carrier, job, sms, options);
+        result = await submit(carrier, job, sms, options, log);
       } catch (error) {
         if (error instanceof MessageError) throw error; // expired: carriers throw CarrierErrors
         if (error instanceof QueueError) {
@@ -189,13 +189,29 @@ function encodeFor(carrier: Carrier, text: string, options: DispatchOptions): Sm
   });
 }
 
-function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: DispatchOptions): Promise<SubmitResult> {
+/**
+ * Hands the SMS to the carrier. Each part it takes while more are to follow is saved in the job
+ * (in order, without holding up the next part): a crash or a stop that abandons the job mid-way
+ * leaves the retry to resume after them instead of sending them again. Settles only once those
+ * saves have, so the caller's own progress writes come after.
+ */
+async function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: DispatchOptions, log: Logger): Promise<SubmitResult> {
   const { data } = job;
   const resumed = data.progress?.carrier === carrier.name ? data.progress.partIds : undefined;
-  return carrier.submit({
-    id: job.id, to: data.number, from: options.from, sms, validUntil: data.expiresAt, wantReceipt: true,
-    concatRef: job.data.concatRef ?? concatReference(job.id), ...(resumed ? { acceptedPartIds: resumed } : {}),
-  });
+  let saving = Promise.resolve();
+  const onPartsAccepted = (partIds: readonly string[]) => {
+    saving = saving.then(() => job.saveProgress({ carrier: carrier.name, partIds: [...partIds] })).catch((err: Error) => {
+      log.warn({ event: 'sms.progress_unsaved', carrier: carrier.name, partIds, err: err.message }, 'could not save the parts a carrier took so far; a crash now would send them again');
+    });
+  };
+  try {
+    return await carrier.submit({
+      id: job.id, to: data.number, from: options.from, sms, validUntil: data.expiresAt, wantReceipt: true,
+      concatRef: job.data.concatRef ?? concatReference(job.id), ...(resumed ? { acceptedPartIds: resumed } : {}), onPartsAccepted,
+    });
+  } finally {
+    await saving;
+  }
 }
 
 /**

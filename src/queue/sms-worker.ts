@@ -91,34 +91,52 @@ export class SmsWorker {
     void this.worker.run().catch(() => undefined);
   }
 
-  async close(): Promise<void> {
-    await closeWorker(this.worker, this.connection);
+  /**
+   * Stops taking jobs; running ones get `graceMs` to finish. `interrupt` then cuts short those
+   * still running (the carriers stop, so their queued parts fail as temporary and each job ends its
+   * attempt, saving what a carrier took) while this connection is still open to record it.
+   */
+  async close(interrupt?: () => Promise<void>): Promise<void> {
+    await closeWorker(this.worker, this.connection, { ...(interrupt ? { interrupt } : {}) });
     this.connection.disconnect();
   }
 }
 
 /**
- * Closes a BullMQ worker without hanging in a Redis outage: Worker.close() waits for its blocking
- * connection, which never answers while Redis is down, so a SIGTERM would never finish. Graceful
- * (running jobs finish) when Redis answers and within `graceMs`; forced otherwise, since a job
- * cannot be completed without Redis anyway and stays in the queue to be taken again.
+ * Closes a BullMQ worker in bounded time. Worker.close() waits for its blocking connection, which
+ * never answers while Redis is down (then: forced at once, since no job can be completed without
+ * Redis anyway), and for every running job, which a throttling SMSC can keep going for minutes.
+ * So running jobs get `graceMs`, then `interrupt` (if any) and `settleMs` more; jobs still running
+ * after that are abandoned when the caller drops the connection: their locks lapse and another
+ * worker takes them again. (A second close(true) cannot cut the first short: BullMQ hands it the
+ * first one's promise.)
  */
-export async function closeWorker(worker: Worker, connection: Redis, graceMs = 10_000): Promise<void> {
+export async function closeWorker(
+  worker: Worker,
+  connection: Redis,
+  options: { graceMs?: number; interrupt?: () => Promise<void>; settleMs?: number } = {},
+): Promise<void> {
   if (connection.status !== 'ready') {
     await worker.close(true).catch(() => undefined);
     return;
   }
+  const closed = worker.close().then(() => true, () => true);
+  if (await within(closed, options.graceMs ?? 10_000)) return;
+  if (!options.interrupt) return;
+  await options.interrupt().catch(() => undefined);
+  await within(closed, options.settleMs ?? 5_000);
+}
+
+/** True when `promise` settles within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, graceMs);
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
     timer.unref();
   });
-  const graceful = worker.close().then(() => true, () => true);
-  const closed = await Promise.race([graceful, timeout.then(() => false)]);
+  const settled = await Promise.race([promise.then(() => true as const), timeout]);
   clearTimeout(timer);
-  // Jobs still running after the grace period are abandoned, not left to race the shutdown of
-  // the carriers and Redis; their locks lapse and another worker takes them again.
-  if (!closed) await worker.close(true).catch(() => undefined);
+  return settled;
 }
 
 function toSmsJob(job: Job<SmsJobData>): SmsJob {

@@ -96,6 +96,7 @@ export class SmppCarrier implements Carrier {
       if (!outcome.smscId) this.log.warn({ id: sms.id, part: part.seq }, 'submit_sm_resp without message_id: receipts cannot be matched');
       this.recentIds.remember(outcome.smscId, sms.id);
       partIds.push(outcome.smscId);
+      if (partIds.length < built.parts.length) sms.onPartsAccepted?.([...partIds]);
     }
     this.log.info({ id: sms.id, parts: partIds.length, smscIds: partIds }, 'submitted');
     return { carrier: this.name, partIds };
