@@ -121,7 +121,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       followups.start(notifier);
       const deadlines = new DeadlinePoller(status, tracker, log.child({ component: 'deadlines' }), 500);
       deadlines.start();
-      stops.push(async () => deadlines.stop());
+      stops.push(() => deadlines.stop());
     }
 
     const carriers = createCarriers(config.carriers, {

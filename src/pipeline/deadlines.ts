@@ -11,7 +11,7 @@ const EXPIRE_CONCURRENCY = 20;
  */
 export class DeadlinePoller {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private running: Promise<void> | undefined;
 
   constructor(
     private readonly status: StatusStore,
@@ -25,13 +25,18 @@ export class DeadlinePoller {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Waits for a poll under way: it must not meet a Redis connection the shutdown has closed. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.running;
   }
 
-  async poll(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  poll(): Promise<void> {
+    this.running ??= this.pollOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       const due = await this.status.claimDueDeadlines(Date.now());
       // A few at a time, so that a mass expiry (a carrier that stopped sending receipts) is not one
@@ -43,8 +48,6 @@ export class DeadlinePoller {
       }
     } catch (err) {
       this.log.warn({ event: 'deadline.poll_failed', err: (err as Error).message }, 'could not check deadlines; will retry');
-    } finally {
-      this.running = false;
     }
   }
 
