@@ -115,7 +115,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     // serving webhooks. An SMTP child process takes none.
     if (roles.worker || config.http.enabled) {
       tracker.start();
-      stops.push(async () => tracker.stop());
+      stops.push(() => tracker.stop());
     }
     if (roles.worker) {
       followups.start(notifier);
@@ -183,7 +183,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     const storm = new StormControl(redis, stormConfigFrom(config), { prefix: config.redis.prefix, onDecision: (d) => metrics.stormDecisions.inc({ action: d.action, reason: d.reason }) });
     if (roles.worker) {
       const flusher = startStormFlusher(storm, queue, status, config, metrics, log.child({ component: 'storm' }));
-      stops.push(async () => flusher.stop());
+      stops.push(() => flusher.stop());
     }
     const intake = createIntake(
       { queue, status, redis, metrics, log: log.child({ component: 'intake' }), scheduleDelayNotice: followups.scheduleDelayNotice, ...(config.storm.enabled ? { storm } : {}) },

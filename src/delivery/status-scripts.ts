@@ -130,6 +130,18 @@ for i, key in ipairs(KEYS) do
 end
 return mine`,
   },
+  /**
+   * KEYS held recipients' hashes; ARGV[1] the summary's job id, ARGV[2] updatedAt. The link to the
+   * summary always; the state only while not final (the summary's outcome may be recorded first).
+   */
+  s2sMarkSummarised: {
+    lua: `for _, key in ipairs(KEYS) do
+  redis.call('HSET', key, 'summary', ARGV[1], 'storm', 'sent in summary ' .. ARGV[1], 'updatedAt', ARGV[2])
+  local f = redis.call('HGET', key, 'finalState')
+  if not f or f == '' then redis.call('HSET', key, 'state', 'summarised') end
+end
+return #KEYS`,
+  },
   /** KEYS recipient hashes; ARGV[1] DSN kind, ARGV[2] when it was sent. All or none: one script. */
   s2sMarkDsn: {
     lua: `for _, key in ipairs(KEYS) do redis.call('HSET', key, 'dsn:' .. ARGV[1], ARGV[2]) end
@@ -169,6 +181,7 @@ export interface StatusScripts {
   s2sClaimDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
   s2sRecordPartReceipt(key: string, parts: string, state: string, updatedAt: string, ...fields: string[]): Promise<string[]>;
   s2sMarkDsn(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
+  s2sMarkSummarised(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
 }
 
 export function defineStatusScripts(redis: Redis): Redis & StatusScripts {

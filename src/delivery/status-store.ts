@@ -199,16 +199,10 @@ export class StatusStore {
       { txId: summary.id, messageId: summary.id, sender: '', receivedAt: Date.now(), recipients: [summary.id] },
       [{ jobId: summary.id, txId: summary.id, recipient: summary.number, number: summary.number, covers: summary.covers }],
     );
-  }
-
-  /** Held recipients whose burst summary is queued; final once the summary is (tracker.ts). */
-  async markSummarised(jobIds: string[], summaryId: string): Promise<void> {
-    if (jobIds.length === 0) return;
-    const multi = this.redis.multi();
-    for (const jobId of jobIds) {
-      multi.hset(this.rcptKey(jobId), { state: 'summarised', storm: `sent in summary ${summaryId}`, summary: summaryId, updatedAt: String(Date.now()) });
-    }
-    await multi.exec();
+    // The held recipients point at it before it is queued (a failure here fails the flush, which
+    // is repeated): a resend of one of them is then recognised as summarised however it ends.
+    const covered = summary.covers.map((jobId) => this.rcptKey(jobId));
+    await this.redis.s2sMarkSummarised(covered.length, ...covered, summary.id, String(Date.now()));
   }
 
   /** The recipients (of `jobIds`) that DSN task `taskId` is to report; see s2sClaimDsn. */

@@ -55,7 +55,7 @@ export interface RecipientStatus {
   /** A held recipient: the burst summary that carried its text. */
   summary?: string;
   /** A burst summary: the held recipients it stands for, whose outcome is its own. */
-  covers: string[];
+  covers?: string[];
   submittedAt?: number;
   finalAt?: number;
   /** DSN kind → time sent. */
@@ -88,7 +88,7 @@ export function toRecipientStatus(hash: Record<string, string> | undefined): Rec
     expectedParts: Number(hash.expectedParts ?? hash.parts ?? 1),
     attempts: Number(hash.attempts ?? 0),
     ...(hash.notify ? { notify: hash.notify.split(',') } : {}),
-    covers: hash.covers ? hash.covers.split(',') : [],
+    ...(hash.covers ? { covers: hash.covers.split(',') } : {}),
     ...(hash.submittedAt ? { submittedAt: Number(hash.submittedAt) } : {}),
     ...(hash.finalAt ? { finalAt: Number(hash.finalAt) } : {}),
     dsn,

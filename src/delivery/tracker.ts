@@ -8,6 +8,9 @@ import type { RecipientStatus } from './status-types.js';
 
 export type FinalOutcome = 'delivered' | 'failed' | 'expired';
 
+/** Held mails a summary's outcome is passed on to at once: a receipt's acknowledgement waits for them. */
+const COVERED_CONCURRENCY = 20;
+
 /** A recipient's final state that a carrier's answer, a receipt or expiry set (not storm control's). */
 export function isFinalOutcome(state: string | undefined): state is FinalOutcome {
   return state === 'delivered' || state === 'failed' || state === 'expired';
@@ -67,7 +70,7 @@ interface HeldReceipt {
  */
 export class DeliveryTracker {
   private poller: NodeJS.Timeout | undefined;
-  private polling = false;
+  private round: Promise<void> | undefined;
 
   constructor(
     private readonly store: StatusStore,
@@ -103,7 +106,9 @@ export class DeliveryTracker {
    * claims are leases, in Redis, so a restart loses neither).
    */
   start(): void {
-    this.poller = setInterval(() => void this.retryHeld().then(() => this.retryFinals()), this.options.retryEveryMs);
+    this.poller = setInterval(() => {
+      this.round ??= this.retryHeld().then(() => this.retryFinals()).finally(() => (this.round = undefined));
+    }, this.options.retryEveryMs);
     this.poller.unref();
   }
 
@@ -114,8 +119,10 @@ export class DeliveryTracker {
     await this.finish(record, outcome, details);
   }
 
-  stop(): void {
+  /** Waits for a round under way: it must not meet a Redis connection the shutdown has closed. */
+  async stop(): Promise<void> {
     clearInterval(this.poller);
+    await this.round;
   }
 
   /** Makes a recipient whose every expected part has a DELIVRD recorded final as delivered. */
@@ -154,7 +161,7 @@ export class DeliveryTracker {
 
   private async finish(record: RecipientStatus, outcome: FinalOutcome, details: FinalDetails): Promise<void> {
     // A burst summary always gets a follow-up: that is where its outcome reaches the mails it carried.
-    const mayNotify = record.covers.length > 0 || (this.options.mayNotify?.(outcome, record.notify) ?? true);
+    const mayNotify = record.covers !== undefined || (this.options.mayNotify?.(outcome, record.notify) ?? true);
     const won = await this.store.finalize(record.jobId, outcome, details, mayNotify ? (this.options.followUpMs ?? 60_000) : null);
     if (!won) return;
     this.options.metrics?.smsOutcomes.inc({ outcome });
@@ -162,6 +169,18 @@ export class DeliveryTracker {
     if (!mayNotify) return;
     const event: FinalEvent = { jobId: record.jobId, txId: record.txId, outcome, ...details, notify: record.notify ?? [] };
     await this.followUp(event, record.covers);
+  }
+
+  /** A burst summary's outcome, made the outcome of each held mail it carried (a few at a time). */
+  private async finishCovered(summary: FinalEvent, covers: readonly string[]): Promise<void> {
+    const reason = `${summary.outcome === 'delivered' ? 'delivered' : 'not delivered'} in storm summary ${summary.jobId}: ${summary.reason}`;
+    const details: FinalDetails = { code: summary.code, dsnStatus: summary.dsnStatus, reason, ...(summary.diagnostic ? { diagnostic: summary.diagnostic } : {}) };
+    for (let i = 0; i < covers.length; i += COVERED_CONCURRENCY) {
+      await Promise.all(covers.slice(i, i + COVERED_CONCURRENCY).map(async (jobId) => {
+        const held = await this.store.getRecipient(jobId);
+        if (held) await this.finish(held, summary.outcome, details);
+      }));
+    }
   }
 
   /**
@@ -172,12 +191,7 @@ export class DeliveryTracker {
   private async followUp(event: FinalEvent, covers: readonly string[] = []): Promise<void> {
     try {
       await this.onFinal(event);
-      for (const jobId of covers) {
-        const held = await this.store.getRecipient(jobId);
-        if (!held) continue;
-        const reason = `${event.outcome === 'delivered' ? 'delivered' : 'not delivered'} in storm summary ${event.jobId}: ${event.reason}`;
-        await this.finish(held, event.outcome, { code: event.code, dsnStatus: event.dsnStatus, reason, ...(event.diagnostic ? { diagnostic: event.diagnostic } : {}) });
-      }
+      await this.finishCovered(event, covers);
       await this.store.releaseFinal(event.jobId);
     } catch (err) {
       this.log.error({ event: 'dsn.schedule_failed', jobId: event.jobId, err: (err as Error).message }, 'could not schedule the DSN; will retry');
@@ -205,8 +219,6 @@ export class DeliveryTracker {
   }
 
   private async retryHeld(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
     try {
       for (const raw of await this.store.claimHeldReceipts(Date.now(), this.options.retryEveryMs)) {
         const entry = JSON.parse(raw) as HeldReceipt;
@@ -222,8 +234,6 @@ export class DeliveryTracker {
       }
     } catch (err) {
       this.log.warn({ event: 'receipt.error', err: (err as Error).message }, 'could not retry held receipts; will try again');
-    } finally {
-      this.polling = false;
     }
   }
 

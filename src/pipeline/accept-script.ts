@@ -95,11 +95,11 @@ export interface ScriptCall {
  * each, or none when `storm` is empty (storm control off); `concatRefs` has one reference per
  * recipient, in order (`concat`: a counter key and its seed per recipient).
  */
-export async function acceptMail(redis: Redis, record: ScriptCall, storm: ScriptCall[], concat: ScriptCall): Promise<{ decisions: unknown[]; concatRefs: number[] }> {
+export async function acceptMail(redis: Redis, record: ScriptCall, recipients: number, storm: ScriptCall[], concat: ScriptCall): Promise<{ decisions: unknown[]; concatRefs: number[] }> {
   // Defined on the connection once; ioredis then sends EVALSHA.
   if (!('s2sAcceptMail' in redis)) redis.defineCommand('s2sAcceptMail', { lua: ACCEPT_SCRIPT });
   const keys = [...record.keys, ...storm.flatMap((call) => call.keys), ...concat.keys];
-  const args = [String(concat.keys.length), String(storm.length), ...record.args, ...storm.flatMap((call) => call.args), ...concat.args];
+  const args = [String(recipients), String(storm.length), ...record.args, ...storm.flatMap((call) => call.args), ...concat.args];
   const run = (redis as unknown as { s2sAcceptMail(numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown[]> }).s2sAcceptMail;
   const flat = await run.call(redis, keys.length, ...keys, ...args);
   const decisions: unknown[] = [];

@@ -14,11 +14,8 @@ const TTL_MS = 86_400_000;
 /** Lua: the next reference for KEYS-entry `key`, seeded with `seed` when the counter is new. */
 export const NEXT_CONCAT_REF_FUNCTION = `
 local function nextConcatRef(key, seed)
-  local ref = redis.call('INCR', key)
-  if ref == 1 then
-    ref = tonumber(seed)
-    redis.call('SET', key, ref)
-  end
+  local ref
+  if redis.call('SET', key, seed, 'NX') then ref = tonumber(seed) else ref = redis.call('INCR', key) end
   redis.call('PEXPIRE', key, ${TTL_MS})
   return ref % 65536
 end

@@ -81,7 +81,7 @@ export function createIntake(deps: IntakeDeps, options: IntakeOptions): Intake {
     const concat = { keys: jobs.map((j) => concatRefKey(options.keyPrefix, j.data.number)), args: jobs.map((j) => concatRefSeed(j.id)) };
     let decisions: StormDecision[];
     try {
-      const accepted = await acceptMail(deps.redis, record, calls, concat);
+      const accepted = await acceptMail(deps.redis, record, jobs.length, calls, concat);
       decisions = jobs.map((j, i) => (storm && accepted.decisions[i] !== undefined ? storm.decided(accepted.decisions[i], j.data.number) : SEND));
       jobs.forEach((j, i) => (j.data.concatRef = accepted.concatRefs[i]));
     } catch (cause) {

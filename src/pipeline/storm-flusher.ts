@@ -11,8 +11,8 @@ import type { StormControl, StormSummary } from '../storm/index.js';
  * Summaries come from the relay itself: no envelope sender, so no DSN of their own; a burst
  * summary's outcome is passed on to the held mails it carried, whose senders may get one.
  */
-export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: StatusStore, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): void } {
-  let running = false;
+export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: StatusStore, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
   const send = async (summary: StormSummary) => {
     const now = Date.now();
     const covers = summary.held.flatMap((h) => (h.jobId ? [h.jobId] : []));
@@ -22,22 +22,21 @@ export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: 
       id: summary.id,
       data: { txId: summary.id, messageId: summary.id, sender: '', recipient: summary.number, number: summary.number, text: summary.text, receivedAt: now, expiresAt: now + config.delivery.validity },
     }]);
-    // Held messages carry their job ids (see intake): their recipients now point at the summary.
-    await status.markSummarised(covers, summary.id).catch((err: Error) =>
-      log.warn({ event: 'storm.status_failed', id: summary.id, err: err.message }, 'summary queued, but held recipients not marked'));
     metrics.stormSummaries.inc({ kind: summary.kind });
     log.info({ event: 'storm.summary', id: summary.id, kind: summary.kind, number: summary.number, count: summary.count }, 'storm summary queued');
   };
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    storm
+    running ??= storm
       .flushDue(send)
-      .catch((err: Error) => log.warn({ event: 'storm.flush_failed', err: err.message }, 'could not queue a storm summary; will retry'))
-      .finally(() => {
-        running = false;
-      });
+      .then(() => undefined, (err: Error) => log.warn({ event: 'storm.flush_failed', err: err.message }, 'could not queue a storm summary; will retry'))
+      .finally(() => (running = undefined));
   }, everyMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  // A flush under way is waited for: it must not meet a Redis connection the shutdown has closed.
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { blockingRedis } from '../redis-connections.js';
 import { QueueError, Smtp2SmsError } from '../errors.js';
@@ -6,6 +6,9 @@ import { retryDelay, type BackoffRule } from './backoff.js';
 import { OUTCOME_NOT_RECORDED, type SmsJob, type SmsJobData } from './job.js';
 
 export { OUTCOME_NOT_RECORDED } from './job.js';
+
+/** When a job cut short by a stop may be taken again (by the next start, or another relay). */
+const INTERRUPTED_RETRY_MS = 1_000;
 import { SMS_QUEUE_NAME } from './sms-queue.js';
 
 export interface SmsWorkerOptions {
@@ -32,18 +35,27 @@ export interface SmsWorkerHooks {
 export class SmsWorker {
   private readonly connection: Redis;
   private readonly worker: Worker<SmsJobData>;
+  /** Set when a stop cuts running jobs short: their failure is the stop's, not the message's. */
+  private interrupted = false;
 
   constructor(options: SmsWorkerOptions, hooks: SmsWorkerHooks) {
     // Workers block on Redis: BullMQ needs maxRetriesPerRequest null here.
     this.connection = blockingRedis(options.redisUrl);
     this.worker = new Worker<SmsJobData>(
       SMS_QUEUE_NAME,
-      async (job) => {
+      async (job, token) => {
         const smsJob = toSmsJob(job);
         try {
           await hooks.process(smsJob);
         } catch (error) {
           const err = error instanceof Error ? error : new Error(String(error));
+          if (this.interrupted) {
+            // Not an attempt that failed (a last one would bounce a message the restart would
+            // send): back to waiting, with what the carriers took saved by dispatch.
+            // (Should that fail too, the job keeps its lock until it lapses, and is taken again then.)
+            await job.moveToDelayed(Date.now() + INTERRUPTED_RETRY_MS, token).catch(() => undefined);
+            throw new DelayedError();
+          }
           // The last allowed attempt is final too, or its message would fail without a DSN.
           const lastAttempt = smsJob.attempt >= (job.opts.attempts ?? 1);
           // A carrier took it (or it failed for good) and only the record is missing: calling it
@@ -97,7 +109,11 @@ export class SmsWorker {
    * attempt, saving what a carrier took) while this connection is still open to record it.
    */
   async close(interrupt?: () => Promise<void>): Promise<void> {
-    await closeWorker(this.worker, this.connection, { ...(interrupt ? { interrupt } : {}) });
+    const cutShort = interrupt && (async () => {
+      this.interrupted = true;
+      await interrupt();
+    });
+    await closeWorker(this.worker, this.connection, { ...(cutShort ? { interrupt: cutShort } : {}) });
     this.connection.disconnect();
   }
 }

@@ -26,7 +26,7 @@ async function send(n: number, text: string): Promise<void> {
 /** The 8-bit UDH reference of every part of a message (IEI 0x00: 00 03 ref total seq). */
 const refsOf = (m: ReceivedMessage) => m.parts.map((p) => (p.udh![0] === 0x00 ? p.udh![2] : -1));
 
-it('two long alerts in a row to one number carry different references, one after the other', async () => {
+it('two long alerts in a row to one number carry different references', async () => {
   relay.smsc.reset();
   const problem = `PROBLEM host db1 ${'A'.repeat(200)}`;
   const recovery = `RECOVERY host web7 ${'B'.repeat(200)}`;
@@ -38,7 +38,7 @@ it('two long alerts in a row to one number carry different references, one after
   const [a, b] = [refsOf(first!), refsOf(second!)];
   expect(new Set(a).size).toBe(1);
   expect(new Set(b).size).toBe(1);
-  expect(b[0]).toBe((a[0]! + 1) % 256);
+  expect(b[0]).not.toBe(a[0]);
 });
 
 it('parts of two long alerts sent at once reassemble into the two texts', async () => {

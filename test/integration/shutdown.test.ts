@@ -67,7 +67,8 @@ it('stops within bounded time mid-throttle, and the next start sends only the pa
     http: { enabled: false },
     carriers: { primary: { type: 'smpp', port: smscPort, systemId: 'test', password: 'secret', responseTimeout: '2s', reconnect: { initial: 100, max: 500 } } },
     routes: [{ match: '*', carriers: ['primary'] }],
-    queue: { backoff: { initial: 200, max: 1000 } },
+    // One attempt: the one the stop cuts short must not count as failed (it would bounce).
+    queue: { attempts: 1, backoff: { initial: 200, max: 1000 } },
     storm: { enabled: false },
     bounces: { outbox: join(dir, 'outbox') },
     logging: { level: 'info' },
@@ -93,7 +94,12 @@ it('stops within bounded time mid-throttle, and the next start sends only the pa
   await until('the rest sent by the next start', () => second.output().includes('"sms.submitted"'), 60_000);
   second.proc.kill('SIGTERM');
   expect(await second.exited).toBe(0);
-  // Two parts, each taken once: the restart resumed after part 1.
-  expect(smsc.accepted).toHaveLength(2);
-  expect(smsc.accepted.map((pdu) => (pdu.short_message as Buffer)[5])).toEqual([1, 2]);
+  // Two parts, each taken once: the restart resumed after part 1, with the same concatenation
+  // reference (UDH 05 00 03 <ref> <total> <seq>), so the handset joins them.
+  const udhs = smsc.accepted.map((pdu) => [...(pdu.short_message as Buffer).subarray(0, 6)]);
+  expect(udhs).toHaveLength(2);
+  expect(udhs.map((u) => u[5])).toEqual([1, 2]);
+  expect(udhs[1]![3]).toBe(udhs[0]![3]);
+  // Cut short by the stop, not failed: no attempt was spent on it, and nothing bounced.
+  expect(second.output()).not.toContain('"sms.failed"');
 }, 170_000);
