@@ -21,3 +21,12 @@ export async function delIfEqual(redis: Redis, key: string, value: string): Prom
 export function luaJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v));
 }
+
+const PEXPIRE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
+/** Extends `key` to `ms` only while it still holds `value` (renewing one's own lock). */
+export async function pexpireIfEqual(redis: Redis, key: string, value: string, ms: number): Promise<boolean> {
+  if (!('s2sPexpireIfEqual' in redis)) redis.defineCommand('s2sPexpireIfEqual', { numberOfKeys: 1, lua: PEXPIRE_IF_EQUAL });
+  const run = (redis as unknown as { s2sPexpireIfEqual(key: string, value: string, ms: string): Promise<number> }).s2sPexpireIfEqual;
+  return (await run.call(redis, key, value, String(ms))) === 1;
+}

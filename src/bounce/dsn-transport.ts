@@ -37,7 +37,9 @@ export function smtpDsnTransport(options: { host: string; port: number; name: st
         // is the smarthost refusing the relay (its set-up), and every bounce waits until it is fixed.
         const { responseCode: code, command } = err as { responseCode?: number; command?: string };
         const refused = code !== undefined && code >= 500 && code < 600 && (command === 'RCPT TO' || command === 'DATA');
-        throw new BounceError(refused ? 'DSN_REFUSED' : 'DSN_UNSENT', `smtp: ${(err as Error).message}`, refused, { cause: err });
+        // 552 to DATA: this message is too big for it, which a smaller DSN may not be.
+        const reason = !refused ? 'DSN_UNSENT' : code === 552 && command === 'DATA' ? 'DSN_TOO_BIG' : 'DSN_REFUSED';
+        throw new BounceError(reason, `smtp: ${(err as Error).message}`, refused, { cause: err });
       }
     },
     close: () => transporter.close(),

@@ -6,8 +6,8 @@ import type { Metrics } from '../observability/metrics.js';
 import type { RecipientStatus } from '../delivery/status-types.js';
 import type { FinalEvent } from '../delivery/tracker.js';
 import { BounceError } from '../errors.js';
-import { delIfEqual } from '../redis-scripts.js';
-import { buildDsn, type DsnKind, type DsnRecipient } from './dsn-message.js';
+import { delIfEqual, pexpireIfEqual } from '../redis-scripts.js';
+import { buildDsn, type DsnInput, type DsnKind, type DsnRecipient } from './dsn-message.js';
 import type { DsnTransport } from './dsn-transport.js';
 import { dsnKindFor } from './notify-policy.js';
 import { describeStatus } from './status-words.js';
@@ -21,9 +21,8 @@ return redis.call('SMEMBERS', KEYS[2])`;
 const MARK_ATTEMPTS = 5;
 const MARK_RETRY_MS = 1_000;
 /**
- * How long one run of a DSN task holds the right to send it: past the smarthost's socket timeout
- * (30 s) and the mark's retries (5 × up to 6 s), so a live run never loses it, while a run that
- * died mid-send lets the task's retry go on after this.
+ * How long one run of a DSN task holds the right to send it without renewing it (renewed every
+ * third of this while it sends): a run that died mid-send lets the task's retry go on after this.
  */
 const SEND_LOCK_MS = 90_000;
 
@@ -124,7 +123,7 @@ export class BounceNotifier {
     const records = (await Promise.all(mine.map((id) => this.store.getRecipient(id)))).filter((r): r is RecipientStatus => r !== undefined);
     const recipients = records.map((r) => this.describe(r, kind, tx.receivedAt));
     if (recipients.length === 0) return;
-    const message = buildDsn({
+    const dsn = (returned: DsnInput['returned']) => buildDsn({
       kind,
       reportingMta: this.options.reportingMta,
       from: this.options.from,
@@ -137,30 +136,44 @@ export class BounceNotifier {
       ...(tx.subject ? { originalSubject: tx.subject } : {}),
       recipients,
       messageId: task.id,
-      // RET applies to failure reports only (RFC 3461 4.3): a delay notice does not carry a megabyte back.
-      returned: tx.ret === 'FULL' && kind === 'failed' && tx.raw !== undefined ? { kind: 'full', raw: Buffer.from(tx.raw, 'latin1') } : { kind: 'headers', headers: tx.headers ?? '' },
+      returned,
     });
+    const headersOnly = dsn({ kind: 'headers', headers: tx.headers ?? '' });
+    // RET applies to failure reports only (RFC 3461 4.3): a delay notice does not carry a megabyte back.
+    const full = tx.ret === 'FULL' && kind === 'failed' && tx.raw !== undefined ? dsn({ kind: 'full', raw: Buffer.from(tx.raw, 'latin1') }) : undefined;
     // The claim above is the task's, and the queue can run one task twice at once (a run it took
     // for stalled while the first still waits on the smarthost): only one run sends.
+    // The lock is renewed while the send lasts (a slow smarthost, a large RET=FULL copy).
     const sendLock = `${this.prefix}:dsn-sending:${task.id}`;
     const token = randomBytes(8).toString('hex');
     if ((await this.redis.set(sendLock, token, 'PX', SEND_LOCK_MS, 'NX')) !== 'OK') {
       throw new BounceError('DSN_BUSY', `another run of ${task.id} is sending it`, false);
     }
+    const renewal = setInterval(() => void pexpireIfEqual(this.redis, sendLock, token, SEND_LOCK_MS).catch(() => undefined), SEND_LOCK_MS / 3);
+    renewal.unref();
+    const report = { taskId: task.id, txId, kind, to: tx.sender, jobIds: records.map((r) => r.jobId), numbers: recipients.map((r) => r.number) };
     try {
-      await this.deliver(message, { taskId: task.id, txId, kind, to: tx.sender, jobIds: records.map((r) => r.jobId), numbers: recipients.map((r) => r.number) });
+      await this.deliver(full ?? headersOnly, report, full ? headersOnly : undefined);
     } finally {
+      clearInterval(renewal);
       await delIfEqual(this.redis, sendLock, token).catch(() => undefined);
     }
   }
 
-  /** Hands the DSN to the transport and records it as sent (or refused for good). */
-  private async deliver(message: Buffer, report: { taskId: string; txId: string; kind: DsnKind; to: string; jobIds: string[]; numbers: string[] }): Promise<void> {
+  /**
+   * Hands the DSN to the transport and records it as sent (or refused for good). `smaller` is the
+   * same DSN with the headers only, for a smarthost that finds the one with the whole mail too big.
+   */
+  private async deliver(message: Buffer, report: { taskId: string; txId: string; kind: DsnKind; to: string; jobIds: string[]; numbers: string[] }, smaller?: Buffer): Promise<void> {
     const { taskId, txId, kind, to, jobIds, numbers } = report;
     let where: string;
     try {
       where = await this.transport.send(to, message, taskId);
     } catch (err) {
+      if (smaller && err instanceof BounceError && err.code === 'DSN_TOO_BIG') {
+        this.log.warn({ event: 'dsn.too_big', txId, kind, bytes: message.length }, 'the smarthost refused the DSN with the whole mail as too big; sending it with the headers only');
+        return this.deliver(smaller, report);
+      }
       if (err instanceof BounceError && err.permanent) {
         // As an MTA treats a double bounce: there is no one left to tell, and the same refusal
         // would answer every retry. Marked as reported so nothing schedules it again.

@@ -230,3 +230,49 @@ describe('a DSN the smarthost refuses', () => {
     });
   });
 });
+
+describe('a bounce returning the whole mail (RET=FULL)', () => {
+  it('goes with the headers only when the smarthost finds it too big (552 to DATA), once', async () => {
+    const received: string[] = [];
+    const tries: number[] = [];
+    const server = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('latin1');
+          tries.push(raw.length);
+          if (raw.length > 20_000) return callback(Object.assign(new Error('message too big for this mailbox'), { responseCode: 552 }));
+          received.push(raw);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const transport = smtpDsnTransport({ host: '127.0.0.1', port: (server.server.address() as AddressInfo).port, name: 'relay.test', timeoutMs: 2_000 });
+    const small = new BounceNotifier(store, storeRedis, async () => undefined, transport, silentLogger(), {
+      reportingMta: 'relay.test', from: 'MAILER-DAEMON@relay.test', aggregateMs: 0, validityMs: 3_600_000, claimLeaseMs: 3_600_000,
+    }, prefix);
+    try {
+      const jobIds = ['txbig-1'];
+      const raw = `Subject: big report\r\nMessage-ID: <txbig@example.com>\r\n\r\n${'x'.repeat(76).concat('\r\n').repeat(800)}`;
+      await store.recordAccepted(
+        { txId: 'txbig', messageId: 'txbig@example.com', sender: 'big@example.com', receivedAt: Date.now(), recipients: jobIds, ret: 'FULL', raw, headers: 'Subject: big report\r\nMessage-ID: <txbig@example.com>\r\n' },
+        [{ jobId: 'txbig-1', txId: 'txbig', recipient: '+15555550100@sms.localhost', number: '+15555550100', notify: ['FAILURE'] }],
+      );
+      await store.finalize('txbig-1', 'failed', { code: 'ESME_RINVDSTADR', dsnStatus: '5.1.1', reason: 'bad number' });
+      await small.send({ id: 'dsn-txbig-failed-1', data: { txId: 'txbig', kind: 'failed', jobIds }, saveData: async () => undefined });
+      // The whole mail first (60 KB, refused), then the headers.
+      expect(tries.map((bytes) => bytes > 20_000)).toEqual([true, false]);
+      expect(received).toHaveLength(1);
+      const dsn = parseDsn(received[0]!);
+      expect(dsn.parts.map((p) => p.headers['content-type']?.split(';')[0])).toEqual(['text/plain', 'message/delivery-status', 'text/rfc822-headers']);
+      expect(dsn.perRecipient[0]).toMatchObject({ action: 'failed', status: '5.1.1' });
+      expect((await store.getRecipient('txbig-1'))!.dsn.failed).toBeGreaterThan(0);
+    } finally {
+      transport.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
