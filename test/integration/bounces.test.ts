@@ -1,28 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { startBouncingRelay } from '../helpers/bouncing-relay.js';
+import type { TestRelay } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
-import { SmtpSink, parseDsn, type SunkMail } from '../helpers/smtp-sink.js';
+import { parseDsn, type SunkMail, type SmtpSink } from '../helpers/smtp-sink.js';
 import { DEFAULT_SMSC_RULES } from '../../src/smsc/index.js';
 
 let relay: TestRelay;
 let sink: SmtpSink;
+let stop: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  sink = new SmtpSink();
-  const sinkPort = await sink.start();
-  relay = await startTestRelay(
-    'bounces',
-    { bounces: { from: 'MAILER-DAEMON@sms.test', smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 300 }, smtp: { port: 0, domains: ['sms.localhost'], hostname: 'relay.test' } },
-    {
-      deliveryReceipts: { enabled: true, delayMs: 30 },
-      rules: [...DEFAULT_SMSC_RULES, { match: '+4915100000002', action: 'receipt', receiptStat: 'UNDELIV', receiptErr: '034', failPart: 2 }],
-    },
-  );
+  ({ relay, sink, stop } = await startBouncingRelay('bounces', {}, {
+    deliveryReceipts: { enabled: true, delayMs: 30 },
+    rules: [...DEFAULT_SMSC_RULES, { match: '+4915100000002', action: 'receipt', receiptStat: 'UNDELIV', receiptErr: '034', failPart: 2 }],
+  }, 300));
 });
-afterAll(async () => {
-  await relay?.stop();
-  await sink?.stop();
-});
+afterAll(async () => stop());
 
 let n = 0;
 /** Sends one mail; `rcpt` lines may carry DSN parameters. Returns the queue id. */

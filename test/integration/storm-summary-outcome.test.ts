@@ -6,31 +6,25 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_SMSC_RULES } from '../../src/smsc/index.js';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { startBouncingRelay } from '../helpers/bouncing-relay.js';
+import type { TestRelay } from '../helpers/relay.js';
 import { SmtpSession, mail } from '../helpers/smtp-session.js';
-import { SmtpSink, parseDsn } from '../helpers/smtp-sink.js';
+import { parseDsn, type SmtpSink } from '../helpers/smtp-sink.js';
 
 let relay: TestRelay;
 let sink: SmtpSink;
+let stop: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  sink = new SmtpSink();
-  const sinkPort = await sink.start();
-  relay = await startTestRelay(
+  ({ relay, sink, stop } = await startBouncingRelay(
     'storm-summary-outcome',
-    {
-      storm: { enabled: true, dedupWindow: '5m', burstWindow: '3s', burstLimit: 1, hourlyCap: 0 },
-      bounces: { from: 'MAILER-DAEMON@sms.test', smtp: { host: '127.0.0.1', port: sinkPort }, aggregate: 100 },
-      smtp: { port: 0, domains: ['sms.localhost'], hostname: 'relay.test' },
-    },
+    { storm: { enabled: true, dedupWindow: '5m', burstWindow: '3s', burstLimit: 1, hourlyCap: 0 } },
     // +15555550005: every SMS to it gets an UNDELIV receipt; other numbers DELIVRD.
     { deliveryReceipts: { enabled: true, delayMs: 20 }, rules: [...DEFAULT_SMSC_RULES] },
-  );
+    100,
+  ));
 });
-afterAll(async () => {
-  await relay?.stop();
-  await sink?.stop();
-});
+afterAll(async () => stop());
 
 let n = 0;
 async function send(sender: string, number: string, body: string, notify = ''): Promise<string> {
