@@ -205,7 +205,7 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     let httpPort: number | undefined;
     if (config.http.enabled) {
       const http = createHttpServer({
-        status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker, stormStatus: (number) => storm.status(number),
+        status, metrics, carriers, redisPing: () => queue.ping(), carriersRequired: roles.worker, stormStatus: (number) => storm.status(number), queueCounts: () => queue.counts(),
         ...(config.http.token !== undefined ? { token: config.http.token } : {}), ...extras,
       });
       httpPort = await listenHttp(http, config.http.host, config.http.port);

@@ -23,6 +23,8 @@ export interface HttpDeps {
   smtpProcesses?(): { listening: number; processes: number };
   /** Bearer token required by /api/* and /metrics (http.token); none: open. */
   token?: string;
+  /** SMS jobs by state, for `smtp2sms_queue_jobs`. */
+  queueCounts?(): Promise<Record<string, number>>;
 }
 
 
@@ -61,6 +63,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       const h = c.health();
       deps.metrics.carrierUp.set({ carrier: h.name, type: h.type }, h.up ? 1 : 0);
     }
+    await readQueueCounts(deps);
     const { registry } = deps.metrics;
     if (!deps.childMetrics) return reply.type(registry.contentType).send(await registry.metrics());
     const all = [{ process: 'main', metrics: await registry.getMetricsAsJSON() }, ...(await deps.childMetrics())];
@@ -130,4 +133,15 @@ function labelled({ process, metrics }: NamedMetrics): ChildMetrics {
     aggregator: 'sum' as const,
     values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, process } })),
   }));
+}
+
+/** Sets the queue gauge from Redis; when Redis does not answer, the gauge is left out rather than stale. */
+async function readQueueCounts(deps: HttpDeps): Promise<void> {
+  if (!deps.queueCounts) return;
+  try {
+    const counts = await deps.queueCounts();
+    for (const [state, jobs] of Object.entries(counts)) deps.metrics.queueJobs.set({ state }, jobs);
+  } catch {
+    deps.metrics.queueJobs.reset();
+  }
 }

@@ -27,6 +27,10 @@ export function createMetrics() {
     stormDecisions: new Counter({ name: 'smtp2sms_storm_decisions_total', help: 'Storm control decisions per recipient', labelNames: ['action', 'reason'] as const, registers: [registry] }),
     stormSummaries: new Counter({ name: 'smtp2sms_storm_summaries_total', help: 'Burst summaries and cap reports sent', labelNames: ['kind'] as const, registers: [registry] }),
     carrierUp: new Gauge({ name: 'smtp2sms_carrier_up', help: '1 when the carrier can take submissions', labelNames: ['carrier', 'type'] as const, registers: [registry] }),
+    queueJobs: new Gauge({
+      name: 'smtp2sms_queue_jobs', help: 'SMS jobs in the queue by state, read from Redis at each scrape (one queue for every relay on the prefix): waiting and delayed (retrying) grow while carriers cannot take them',
+      labelNames: ['state'] as const, registers: [registry],
+    }),
   };
   return metrics;
 }

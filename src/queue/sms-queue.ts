@@ -57,6 +57,12 @@ export class SmsQueue {
     await this.withTimeout<unknown>(single ? this.queue.add(single.name, single.data, single.opts) : this.queue.addBulk(bulk), 'store the message');
   }
 
+  /** Jobs by state, for the queue gauge; a QueueError when Redis does not answer in time. */
+  async counts(): Promise<Record<'waiting' | 'active' | 'delayed' | 'failed', number>> {
+    const counts = await this.withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 'count the jobs');
+    return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
+  }
+
   /** True once the producer connection can take commands; false if it could not within `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<boolean> {
     return whenReady(this.connection, timeoutMs);

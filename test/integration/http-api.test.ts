@@ -42,6 +42,10 @@ describe('HTTP API', () => {
     const text = await (await fetch(url('/metrics'))).text();
     expect(text).toMatch(/^smtp2sms_smtp_transactions_total\{result="queued"\} 1$/m);
     expect(text).toMatch(/^smtp2sms_carrier_up\{carrier="primary",type="smpp"\} [01]$/m);
+    // The SMSC is gone since the readiness test: the message waits in the queue, and says so.
+    const jobs = (scrape: string, state: string) => Number(new RegExp(`^smtp2sms_queue_jobs\\{state="${state}"\\} (\\d+)$`, 'm').exec(scrape)?.[1] ?? NaN);
+    expect(jobs(text, 'waiting') + jobs(text, 'active') + jobs(text, 'delayed')).toBe(1);
+    expect(jobs(text, 'failed')).toBe(0);
   });
 
   it('/api/messages/:id answers 404 for unknown ids and 400 for malformed ones', async () => {
