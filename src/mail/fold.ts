@@ -16,10 +16,13 @@ const INLINE_SPACE = /[^\S\n]+/g;
 
 /**
  * Folds text into trimmed lines: horizontal whitespace runs become one space, lines are trimmed,
- * runs of blank lines become one blank line, and leading/trailing blank lines go.
+ * runs of blank lines become one blank line, and leading/trailing blank lines go. Half a surrogate
+ * pair (a UTF-16 or UTF-7 encoded word, `&#xD800;` in HTML) becomes U+FFFD: sent as it is, it
+ * makes an invalid UCS-2 SMS that a strict SMSC refuses.
  */
 export function foldText(text: string): string {
   const lines = text
+    .toWellFormed()
     .replace(/\r\n?/g, '\n')
     .replace(INVISIBLE, '')
     .replace(CONTROLS, '')
@@ -40,9 +43,9 @@ export function foldText(text: string): string {
   return out.join('\n');
 }
 
-/** Folds text into a single line: every whitespace run, newlines included, becomes one space. */
+/** Folds text into a single line: every whitespace run, newlines included, becomes one space (and see foldText). */
 export function foldLine(text: string): string {
-  return text.replace(INVISIBLE, '').replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
+  return text.toWellFormed().replace(INVISIBLE, '').replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
 }
 
 /**

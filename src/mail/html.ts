@@ -29,6 +29,28 @@ const formatCell: FormatCallback = (elem, walk, builder) => {
   builder.addInline(' ');
 };
 
+/**
+ * A quotation is marked `> ` once, at its outermost level (the clean-up drops quoted lines by that
+ * mark). html-to-text's own formatter prefixes every level, rewriting the whole quoted text once
+ * per level: 300 nested blockquotes around 20,000 lines held the event loop for 40 s.
+ */
+const formatQuote: FormatCallback = (elem, walk, builder) => {
+  const nested = insideQuote(elem);
+  builder.openBlock({ leadingLineBreaks: nested ? 1 : 2, reservedLineLength: nested ? 0 : 2 });
+  walk(elem.children, builder);
+  builder.closeBlock({
+    trailingLineBreaks: nested ? 1 : 2,
+    ...(nested ? {} : { blockTransform: (text: string) => text.replace(/^\n+|\n+$/g, '').split('\n').map((line) => `> ${line}`).join('\n') }),
+  });
+};
+
+function insideQuote(elem: { parent?: unknown }): boolean {
+  for (let node = elem.parent as { name?: string; parent?: unknown } | null | undefined; node; node = node.parent as typeof node) {
+    if (node.name === 'blockquote') return true;
+  }
+  return false;
+}
+
 const lineBlock = { leadingLineBreaks: 1, trailingLineBreaks: 1 };
 
 // Compiled on first use: compiling is pure but not free, and importing must stay cheap.
@@ -37,7 +59,7 @@ let converter: ((html: string) => string) | undefined;
 function getConverter(): (html: string) => string {
   converter ??= compile({
     wordwrap: false,
-    formatters: { cell: formatCell },
+    formatters: { cell: formatCell, quote: formatQuote },
       limits: { maxDepth: MAX_HTML_DEPTH, maxInputLength: Number.MAX_SAFE_INTEGER },
     selectors: [
       { selector: 'head', format: 'skip' },
@@ -46,6 +68,7 @@ function getConverter(): (html: string) => string {
       { selector: 'img', format: 'skip' }, // alt texts, logos and tracking pixels
       { selector: 'a', options: { ignoreHref: true } },
       { selector: 'hr', format: 'block', options: lineBlock },
+      { selector: 'blockquote', format: 'quote' },
       // Layout tables: one row per line, cells separated by a space, no column padding.
       { selector: 'table', format: 'block', options: lineBlock },
       { selector: 'tr', format: 'block', options: lineBlock },
