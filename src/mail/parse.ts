@@ -54,6 +54,19 @@ const SALVAGED_HEADERS = new Set([
   'subject', 'from', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding',
 ]);
 
+/** MIME boundary lines kept when mailparser refused a message for its parts (it allows 999). */
+const MAX_SALVAGED_PARTS = 900;
+
+/** `body` up to its `n`-th line that starts with `--` (a boundary), or whole when it has fewer. */
+function cutBeforeBoundary(body: Buffer, n: number): Buffer {
+  let at = -1;
+  for (let found = 0; found < n; found++) {
+    at = body.indexOf('\n--', at + 1);
+    if (at < 0) return body;
+  }
+  return body.subarray(0, at + 1);
+}
+
 const PARSER_OPTIONS = {
   // HTML is converted here, with our own selectors and bounds (see html.ts).
   skipHtmlToText: true,
@@ -134,8 +147,11 @@ function pickBody(mail: MailparserMail, limits: ParseLimits): Pick<ParsedMail, '
 
 /**
  * mailparser refused the message (a header block over its size limit, too many MIME parts). Parse
- * again under a small clean header block rebuilt from the few headers that matter, first with the
- * body and then without it; the header record still comes from the full raw scan.
+ * again under a small clean header block rebuilt from the few headers that matter: with the body,
+ * then with the body cut before its MAX_SALVAGED_PARTS-th boundary line (mailparser refuses 1,000
+ * parts; the first ones still carry the alert), then without it. The header record still comes
+ * from the full raw scan. The last attempt's result is taken even if empty (554 then): the same
+ * bytes fail the same way every time, so a 451 would only have the sender retry for days.
  */
 async function salvage(raw: Buffer, limits: ParseLimits, cause: unknown): Promise<ParsedMail> {
   const { lines, body } = scanRawHead(raw, SALVAGE_HEAD_BYTES, SALVAGED_HEADERS);
@@ -144,15 +160,15 @@ async function salvage(raw: Buffer, limits: ParseLimits, cause: unknown): Promis
     if (SALVAGED_HEADERS.has(key)) kept.set(key, headerValue(line));
   }
   const head = [...kept].map(([key, value]) => `${key}: ${value}\r\n`).join('');
-  const attempts = [Buffer.concat([Buffer.from(head + '\r\n'), body]), Buffer.from(head + '\r\n')];
-  for (const [i, attempt] of attempts.entries()) {
+  const bodies = [body, cutBeforeBoundary(body, MAX_SALVAGED_PARTS), Buffer.alloc(0)];
+  for (const [i, attemptBody] of bodies.entries()) {
+    if (i === 1 && attemptBody.length === body.length) continue; // not cut: the same as the first
     try {
-      const parsed = fromMailparser(await simpleParser(attempt, PARSER_OPTIONS), limits);
-      if (parsed.subject !== '' || parsed.from !== '' || parsed.text !== '') {
+      const parsed = fromMailparser(await simpleParser(Buffer.concat([Buffer.from(head + '\r\n'), attemptBody]), PARSER_OPTIONS), limits);
+      // The whole message read with nothing in it is the same as a small one with nothing (554).
+      if (parsed.subject !== '' || parsed.from !== '' || parsed.text !== '' || i !== 1) {
         return { ...parsed, headers: headerRecord(lines) };
       }
-      // The whole message was read and has nothing in it: the same as a small one with nothing (554).
-      if (i === 0) return { ...parsed, headers: headerRecord(lines) };
     } catch {
       // the next attempt is smaller
     }

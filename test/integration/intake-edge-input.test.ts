@@ -70,6 +70,17 @@ describe('DSN parameters of a refused MAIL FROM', () => {
   });
 });
 
+describe('a mail with more MIME parts than mailparser takes', () => {
+  it('is queued with the text of its first parts (it got 451 on every retry)', async () => {
+    relay.smsc.reset();
+    const parts = Array.from({ length: 1000 }, () => '--b\r\nContent-Type: text/plain\r\n\r\nRAID degraded on db-01\r\n').join('');
+    const raw = `Message-ID: <many-parts@example.com>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${parts}--b--\r\n`;
+    expect(await transaction(async (s) => (await s.send('monitor@example.com', [TO], raw)).data!)).toEqual(queued);
+    const [sms] = await relay.smsc.waitForMessages(1);
+    expect(sms!.text.startsWith('RAID degraded on db-01')).toBe(true);
+  });
+});
+
 describe('a mail with nothing to send', () => {
   const send = (raw: string) => transaction(async (s) => (await s.send('monitor@example.com', [TO], raw)).data!);
 
