@@ -47,6 +47,8 @@ export class SmtpChildren {
   private readonly listening = new Map<Worker, number>();
   /** When each child was last heard from (any message counts). */
   private readonly lastHeard = new Map<Worker, number>();
+  /** When each child not yet listening was forked (or last killed for not listening). */
+  private readonly starting = new Map<Worker, number>();
   private watchdog: NodeJS.Timeout | undefined;
   private readonly restarts = new Set<NodeJS.Timeout>();
   private onListening: (() => void) | undefined;
@@ -59,6 +61,11 @@ export class SmtpChildren {
     private readonly onGiveUp: (reason: string) => void,
     /** `smtp.unresponsiveAfter`: a listening child silent this long is killed (and replaced). */
     private readonly unresponsiveMs = 30_000,
+    /**
+     * A replacement child not listening this long after its fork is killed (and replaced) too:
+     * with one SMTP process (`auto` on 2 cores), one stuck while starting would leave SMTP down.
+     */
+    private readonly startLimitMs = 60_000,
   ) {
     // One child: let it accept directly, rather than the main process accepting and handing over.
     cluster.schedulingPolicy = count === 1 ? cluster.SCHED_NONE : cluster.SCHED_RR;
@@ -92,10 +99,19 @@ export class SmtpChildren {
     return { listening: answering.length, processes: this.count };
   }
 
-  /** Kills a listening child whose event loop has been silent for `unresponsiveMs`; onExit replaces it. */
+  /**
+   * Kills a listening child whose event loop has been silent for `unresponsiveMs`, and one that has
+   * not started listening within `startLimitMs` of its fork; onExit replaces it.
+   */
   private checkHeartbeats(): void {
     if (this.stopping) return;
     const now = Date.now();
+    for (const [child, since] of this.starting) {
+      if (now - since < this.startLimitMs || child.isDead()) continue;
+      this.log.error({ event: 'smtp.process_unresponsive', pid: child.process.pid, silentMs: now - since, listening: false }, 'an SMTP process has not started listening; killing it');
+      this.starting.set(child, now); // once: its exit comes next
+      child.process.kill('SIGKILL');
+    }
     for (const child of this.listening.keys()) {
       const silentMs = now - (this.lastHeard.get(child) ?? now);
       if (silentMs < this.unresponsiveMs || child.isDead()) continue;
@@ -155,6 +171,7 @@ export class SmtpChildren {
     const child = cluster.fork();
     const startedAt = Date.now();
     this.slots.set(child, slot);
+    this.starting.set(child, startedAt);
     // IPC errors (a send to a child that just died) must not become uncaught 'error' events.
     child.on('error', (error) => this.log.warn({ event: 'smtp.process_ipc', pid: child.process.pid, err: error.message }, 'IPC with an SMTP process failed'));
     child.on('message', (message: unknown) => {
@@ -167,6 +184,7 @@ export class SmtpChildren {
     this.lastHeard.set(child, Date.now());
     if (message.type === 'smtp2sms:alive') return;
     if (message.type === 'smtp2sms:listening') {
+      this.starting.delete(child);
       this.listening.set(child, message.port);
       this.onListening?.();
       return;
@@ -182,6 +200,7 @@ export class SmtpChildren {
     this.slots.delete(child);
     const wasListening = this.listening.delete(child);
     this.lastHeard.delete(child);
+    this.starting.delete(child);
     for (const request of this.requests.values()) {
       if (request.waiting.delete(child) && request.waiting.size === 0) request.done();
     }
