@@ -133,12 +133,15 @@ return mine`,
   /**
    * KEYS held recipients' hashes; ARGV[1] the summary's job id, ARGV[2] updatedAt. The link to the
    * summary always; the state only while not final (the summary's outcome may be recorded first).
+   * A hash that expired meanwhile is not brought back (without its TTL).
    */
   s2sMarkSummarised: {
     lua: `for _, key in ipairs(KEYS) do
-  redis.call('HSET', key, 'summary', ARGV[1], 'storm', 'sent in summary ' .. ARGV[1], 'updatedAt', ARGV[2])
-  local f = redis.call('HGET', key, 'finalState')
-  if not f or f == '' then redis.call('HSET', key, 'state', 'summarised') end
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('HSET', key, 'summary', ARGV[1], 'storm', 'sent in summary ' .. ARGV[1], 'updatedAt', ARGV[2])
+    local f = redis.call('HGET', key, 'finalState')
+    if not f or f == '' then redis.call('HSET', key, 'state', 'summarised') end
+  end
 end
 return #KEYS`,
   },

@@ -57,14 +57,21 @@ const SALVAGED_HEADERS = new Set([
 /** MIME boundary lines kept when mailparser refused a message for its parts (it allows 999). */
 const MAX_SALVAGED_PARTS = 900;
 
-/** `body` up to its `n`-th line that starts with `--` (a boundary), or whole when it has fewer. */
-function cutBeforeBoundary(body: Buffer, n: number): Buffer {
-  let at = -1;
-  for (let found = 0; found < n; found++) {
-    at = body.indexOf('\n--', at + 1);
-    if (at < 0) return body;
+/**
+ * `body` up to its `n`-th MIME boundary line, or whole when it has fewer. Only the boundaries the
+ * message declares count (its own, `head`, and those of nested parts): a `-- ` signature or a
+ * `-----BEGIN` line is text.
+ */
+function cutBeforeBoundary(head: string, body: Buffer, n: number): Buffer {
+  const text = body.toString('latin1');
+  const boundaries = new Set([...`${head}\n${text}`.matchAll(/boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))/gi)].map((m) => `--${m[1] ?? m[2]}`));
+  if (boundaries.size === 0) return body;
+  const declared = [...boundaries];
+  let found = 0;
+  for (let at = text.indexOf('\n--'); at >= 0; at = text.indexOf('\n--', at + 1)) {
+    if (declared.some((b) => text.startsWith(b, at + 1)) && ++found === n) return body.subarray(0, at + 1);
   }
-  return body.subarray(0, at + 1);
+  return body;
 }
 
 const PARSER_OPTIONS = {
@@ -160,7 +167,7 @@ async function salvage(raw: Buffer, limits: ParseLimits, cause: unknown): Promis
     if (SALVAGED_HEADERS.has(key)) kept.set(key, headerValue(line));
   }
   const head = [...kept].map(([key, value]) => `${key}: ${value}\r\n`).join('');
-  const bodies = [body, cutBeforeBoundary(body, MAX_SALVAGED_PARTS), Buffer.alloc(0)];
+  const bodies = [body, cutBeforeBoundary(head, body, MAX_SALVAGED_PARTS), Buffer.alloc(0)];
   for (const [i, attemptBody] of bodies.entries()) {
     if (i === 1 && attemptBody.length === body.length) continue; // not cut: the same as the first
     try {

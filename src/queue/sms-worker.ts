@@ -49,15 +49,17 @@ export class SmsWorker {
           await hooks.process(smsJob);
         } catch (error) {
           const err = error instanceof Error ? error : new Error(String(error));
-          if (this.interrupted) {
+          if (this.interrupted && !isFinal(err)) {
             // Not an attempt that failed (a last one would bounce a message the restart would
-            // send): back to waiting, with what the carriers took saved by dispatch.
+            // send): back to waiting, with what the carriers took saved by dispatch. (A permanent
+            // refusal or an expiry in these seconds is still final, and recorded now.)
             // (Should that fail too, the job keeps its lock until it lapses, and is taken again then.)
             await job.moveToDelayed(Date.now() + INTERRUPTED_RETRY_MS, token).catch(() => undefined);
             throw new DelayedError();
           }
-          // The last allowed attempt is final too, or its message would fail without a DSN.
-          const lastAttempt = smsJob.attempt >= (job.opts.attempts ?? 1);
+          // The last allowed attempt is final too, or its message would fail without a DSN. Counted
+          // as BullMQ counts for its retry (attemptsMade): runs a stall or a stop cut short do not count.
+          const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
           // A carrier took it (or it failed for good) and only the record is missing: calling it
           // failed on the last attempt would bounce an SMS that is on its way.
           if (lastAttempt && err instanceof QueueError && err.code === OUTCOME_NOT_RECORDED) {

@@ -124,4 +124,12 @@ describe('parseMail: malformed and hostile input', () => {
     expect(parsed.text.startsWith('RAID degraded on db-01, part 1\n')).toBe(true);
     expect(parsed.text).not.toContain('part 901');
   });
+
+  it('counts only the declared boundaries when it cuts such a mail: a text full of "--" lines stays whole', async () => {
+    const dashes = Array.from({ length: 950 }, (_, i) => `-- line ${i + 1}`).join('\r\n');
+    const first = `--b\r\nContent-Type: text/plain\r\n\r\nRAID degraded on db-01\r\n${dashes}\r\nend of part one\r\n`;
+    const rest = Array.from({ length: 1200 }, () => `--b\r\nContent-Type: text/plain\r\n\r\nx\r\n`).join('');
+    const parsed = await parseMail(message(['Content-Type: multipart/mixed; boundary=b'], first + rest + '--b--'));
+    expect(parsed.text).toContain('-- line 950\nend of part one');
+  });
 });
