@@ -19,6 +19,9 @@ export async function delIfEqual(redis: Redis, key: string, value: string): Prom
  * refuses, failing the whole script the same way on every retry. Such halves become U+FFFD.
  */
 export function luaJson(value: unknown): string {
+  // Such a half can only show as a `\ud…` escape; the replacer pass (slower) runs only then.
+  const json = JSON.stringify(value);
+  if (!/\\u[dD][89a-fA-F]/.test(json)) return json;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v));
 }
 
