@@ -198,6 +198,12 @@ function encodeFor(carrier: Carrier, text: string, options: DispatchOptions): Sm
 async function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: DispatchOptions, log: Logger): Promise<SubmitResult> {
   const { data } = job;
   const resumed = data.progress?.carrier === carrier.name ? data.progress.partIds : undefined;
+  const outbound = {
+    id: job.id, to: data.number, from: options.from, sms, validUntil: data.expiresAt, wantReceipt: true,
+    concatRef: job.data.concatRef ?? concatReference(job.id), ...(resumed ? { acceptedPartIds: resumed } : {}),
+  };
+  // One part (most alerts): nothing to save between parts.
+  if (sms.segments.length <= 1) return carrier.submit(outbound);
   let saving = Promise.resolve();
   const onPartsAccepted = (partIds: readonly string[]) => {
     saving = saving.then(() => job.saveProgress({ carrier: carrier.name, partIds: [...partIds] })).catch((err: Error) => {
@@ -205,10 +211,7 @@ async function submit(carrier: Carrier, job: SmsJob, sms: SmsMessage, options: D
     });
   };
   try {
-    return await carrier.submit({
-      id: job.id, to: data.number, from: options.from, sms, validUntil: data.expiresAt, wantReceipt: true,
-      concatRef: job.data.concatRef ?? concatReference(job.id), ...(resumed ? { acceptedPartIds: resumed } : {}), onPartsAccepted,
-    });
+    return await carrier.submit({ ...outbound, onPartsAccepted });
   } finally {
     await saving;
   }
