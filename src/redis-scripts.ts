@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
@@ -28,8 +29,27 @@ export function luaJson(value: unknown): string {
 const PEXPIRE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 
 /** Extends `key` to `ms` only while it still holds `value` (renewing one's own lock). */
-export async function pexpireIfEqual(redis: Redis, key: string, value: string, ms: number): Promise<boolean> {
+async function pexpireIfEqual(redis: Redis, key: string, value: string, ms: number): Promise<boolean> {
   if (!('s2sPexpireIfEqual' in redis)) redis.defineCommand('s2sPexpireIfEqual', { numberOfKeys: 1, lua: PEXPIRE_IF_EQUAL });
   const run = (redis as unknown as { s2sPexpireIfEqual(key: string, value: string, ms: string): Promise<number> }).s2sPexpireIfEqual;
   return (await run.call(redis, key, value, String(ms))) === 1;
+}
+
+/**
+ * A lock for work one process at a time may do: `key` holds a token of ours for `ttlMs`, so a
+ * holder that dies frees it, renewed every third of that while `renew` is set (work of unknown
+ * length). Undefined when another holds it. `release` deletes it only while it is still ours: one
+ * that lapsed under a stalled holder may be another's by then.
+ */
+export async function takeLock(redis: Redis, key: string, ttlMs: number, options: { renew?: boolean } = {}): Promise<{ release(): Promise<void> } | undefined> {
+  const token = randomBytes(8).toString('hex');
+  if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+  const renewal = options.renew ? setInterval(() => void pexpireIfEqual(redis, key, token, ttlMs).catch(() => undefined), ttlMs / 3) : undefined;
+  renewal?.unref();
+  return {
+    release: async () => {
+      clearInterval(renewal);
+      await delIfEqual(redis, key, token).catch(() => undefined);
+    },
+  };
 }

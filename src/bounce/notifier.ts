@@ -1,12 +1,11 @@
 import type { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RecipientStatus } from '../delivery/status-types.js';
 import type { FinalEvent } from '../delivery/tracker.js';
 import { BounceError } from '../errors.js';
-import { delIfEqual, pexpireIfEqual } from '../redis-scripts.js';
+import { delIfEqual, takeLock } from '../redis-scripts.js';
 import { buildDsn, type DsnInput, type DsnKind, type DsnRecipient } from './dsn-message.js';
 import type { DsnTransport } from './dsn-transport.js';
 import { dsnKindFor } from './notify-policy.js';
@@ -144,19 +143,13 @@ export class BounceNotifier {
     // The claim above is the task's, and the queue can run one task twice at once (a run it took
     // for stalled while the first still waits on the smarthost): only one run sends.
     // The lock is renewed while the send lasts (a slow smarthost, a large RET=FULL copy).
-    const sendLock = `${this.prefix}:dsn-sending:${task.id}`;
-    const token = randomBytes(8).toString('hex');
-    if ((await this.redis.set(sendLock, token, 'PX', SEND_LOCK_MS, 'NX')) !== 'OK') {
-      throw new BounceError('DSN_BUSY', `another run of ${task.id} is sending it`, false);
-    }
-    const renewal = setInterval(() => void pexpireIfEqual(this.redis, sendLock, token, SEND_LOCK_MS).catch(() => undefined), SEND_LOCK_MS / 3);
-    renewal.unref();
+    const sendLock = await takeLock(this.redis, `${this.prefix}:dsn-sending:${task.id}`, SEND_LOCK_MS, { renew: true });
+    if (!sendLock) throw new BounceError('DSN_BUSY', `another run of ${task.id} is sending it`, false);
     const report = { taskId: task.id, txId, kind, to: tx.sender, jobIds: records.map((r) => r.jobId), numbers: recipients.map((r) => r.number) };
     try {
       await this.deliver(full ?? headersOnly, report, full ? headersOnly : undefined);
     } finally {
-      clearInterval(renewal);
-      await delIfEqual(this.redis, sendLock, token).catch(() => undefined);
+      await sendLock.release();
     }
   }
 

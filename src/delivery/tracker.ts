@@ -5,6 +5,7 @@ import { classifyReceipt, type ReceiptErrOverrides } from './classify-receipt.js
 import type { Metrics } from '../observability/metrics.js';
 import type { StatusStore } from './status-store.js';
 import type { RecipientStatus } from './status-types.js';
+import { startPolling } from '../polling.js';
 
 export type FinalOutcome = 'delivered' | 'failed' | 'expired';
 
@@ -69,8 +70,7 @@ interface HeldReceipt {
  * soon as one part fails finally.
  */
 export class DeliveryTracker {
-  private poller: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
+  private poller: { stop(): Promise<void> } | undefined;
 
   constructor(
     private readonly store: StatusStore,
@@ -106,10 +106,7 @@ export class DeliveryTracker {
    * claims are leases, in Redis, so a restart loses neither).
    */
   start(): void {
-    this.poller = setInterval(() => {
-      this.round ??= this.retryHeld().then(() => this.retryFinals()).finally(() => (this.round = undefined));
-    }, this.options.retryEveryMs);
-    this.poller.unref();
+    this.poller = startPolling(() => this.retryHeld().then(() => this.retryFinals()), this.options.retryEveryMs);
   }
 
   /** A failure decided outside a receipt: a permanent submit error, or the validity deadline. */
@@ -119,10 +116,8 @@ export class DeliveryTracker {
     await this.finish(record, outcome, details);
   }
 
-  /** Waits for a round under way: it must not meet a Redis connection the shutdown has closed. */
   async stop(): Promise<void> {
-    clearInterval(this.poller);
-    await this.round;
+    await this.poller?.stop();
   }
 
   /** Makes a recipient whose every expected part has a DELIVRD recorded final as delivered. */

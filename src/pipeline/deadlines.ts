@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { StatusStore } from '../delivery/status-store.js';
 import type { DeliveryTracker } from '../delivery/tracker.js';
+import { startPolling } from '../polling.js';
 
 const EXPIRE_CONCURRENCY = 20;
 
@@ -10,8 +11,7 @@ const EXPIRE_CONCURRENCY = 20;
  * relay process may poll it, and a claim is a lease, so a crash mid-way loses no deadline.
  */
 export class DeadlinePoller {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private poller: { stop(): Promise<void> } | undefined;
 
   constructor(
     private readonly status: StatusStore,
@@ -21,22 +21,14 @@ export class DeadlinePoller {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.poll(), this.everyMs);
-    this.timer.unref();
+    this.poller = startPolling(() => this.poll(), this.everyMs);
   }
 
-  /** Waits for a poll under way: it must not meet a Redis connection the shutdown has closed. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.poller?.stop();
   }
 
-  poll(): Promise<void> {
-    this.running ??= this.pollOnce().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pollOnce(): Promise<void> {
+  async poll(): Promise<void> {
     try {
       const due = await this.status.claimDueDeadlines(Date.now());
       // A few at a time, so that a mass expiry (a carrier that stopped sending receipts) is not one

@@ -4,6 +4,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { SmsQueue } from '../queue/sms-queue.js';
 import type { StatusStore } from '../delivery/status-store.js';
 import type { StormControl, StormSummary } from '../storm/index.js';
+import { startPolling } from '../polling.js';
 
 /**
  * Sends storm control's burst summaries and end-of-hour cap reports when they fall due. Each is
@@ -12,7 +13,6 @@ import type { StormControl, StormSummary } from '../storm/index.js';
  * summary's outcome is passed on to the held mails it carried, whose senders may get one.
  */
 export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: StatusStore, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
   const send = async (summary: StormSummary) => {
     const now = Date.now();
     const covers = summary.held.flatMap((h) => (h.jobId ? [h.jobId] : []));
@@ -25,18 +25,8 @@ export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: 
     metrics.stormSummaries.inc({ kind: summary.kind });
     log.info({ event: 'storm.summary', id: summary.id, kind: summary.kind, number: summary.number, count: summary.count }, 'storm summary queued');
   };
-  const timer = setInterval(() => {
-    running ??= storm
-      .flushDue(send)
-      .then(() => undefined, (err: Error) => log.warn({ event: 'storm.flush_failed', err: err.message }, 'could not queue a storm summary; will retry'))
-      .finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
-  // A flush under way is waited for: it must not meet a Redis connection the shutdown has closed.
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPolling(
+    () => storm.flushDue(send).then(() => undefined, (err: Error) => log.warn({ event: 'storm.flush_failed', err: err.message }, 'could not queue a storm summary; will retry')),
+    everyMs,
+  );
 }

@@ -13,10 +13,9 @@
  * pipeline/accept-script.ts; `decide` runs it alone); a timer calls `flushDue` to send what is due.
  * No I/O until a method is called.
  */
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { burstMember, capMember, digest, HOUR_MS, parseMember, StormKeys } from './keys.js';
-import { delIfEqual } from '../redis-scripts.js';
+import { takeLock } from '../redis-scripts.js';
 import { DECIDE_SCRIPT, FINISH_BATCH_SCRIPT, UNDO_SCRIPT } from './script.js';
 import { burstSummaryText, capReportText } from './summary.js';
 import type {
@@ -146,17 +145,15 @@ export class StormControl {
     let sent = 0;
     let failure: unknown;
     for (const member of members) {
-      const lock = this.keys.lock(member);
-      const token = randomBytes(8).toString('hex');
-      if ((await this.redis.set(lock, token, 'PX', FLUSH_LOCK_MS, 'NX')) !== 'OK') continue;
+      const lock = await takeLock(this.redis, this.keys.lock(member), FLUSH_LOCK_MS);
+      if (!lock) continue;
       try {
         if (await this.flushOne(member, send)) sent++;
       } catch (err) {
         // One number's failed summary must not hold back the others; it is retried next time.
         failure ??= err;
       } finally {
-        // Only our own lock: one that expired under a stalled flush may be another process's now.
-        await delIfEqual(this.redis, lock, token);
+        await lock.release();
       }
     }
     if (failure !== undefined) throw failure;
