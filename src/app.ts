@@ -19,6 +19,7 @@ import { DeadlinePoller } from './pipeline/deadlines.js';
 import { createFollowups, type FollowupData } from './pipeline/followups.js';
 import { createIntake } from './pipeline/intake.js';
 import { startStormFlusher } from './pipeline/storm-flusher.js';
+import { takeConcatRef } from './pipeline/concat-refs.js';
 import { renderOptionsFromConfig } from './render/index.js';
 import { StormControl, stormConfigFrom } from './storm/index.js';
 import { SmsQueue } from './queue/sms-queue.js';
@@ -174,7 +175,8 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
       // stopping the carriers early, while the worker can still record what they took.
       stops.push(() => worker.close(async () => {
         log.warn({ event: 'shutdown.interrupting' }, 'submissions still running after the grace period: stopping the carriers; they are retried after the restart');
-        await Promise.all([...carriers.values()].map((carrier) => carrier.stop()));
+        await Promise.all([...carriers.values()].map((carrier) => carrier.stop())).catch((err: Error) =>
+          log.error({ event: 'queue.worker_error', err: err.message }, 'a carrier failed to stop; its jobs are taken again once their locks lapse'));
       }));
       worker.start();
     }
@@ -182,7 +184,8 @@ export async function startApp(config: Config, log: Logger, roles: AppRoles = { 
     // Built even when disabled: summaries held before it was turned off must still go out.
     const storm = new StormControl(redis, stormConfigFrom(config), { prefix: config.redis.prefix, onDecision: (d) => metrics.stormDecisions.inc({ action: d.action, reason: d.reason }) });
     if (roles.worker) {
-      const flusher = startStormFlusher(storm, queue, status, config, metrics, log.child({ component: 'storm' }));
+      const concatRef = (number: string, jobId: string) => takeConcatRef(redis, config.redis.prefix, number, jobId);
+      const flusher = startStormFlusher(storm, queue, status, config, metrics, log.child({ component: 'storm' }), concatRef);
       stops.push(() => flusher.stop());
     }
     const intake = createIntake(

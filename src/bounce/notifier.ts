@@ -137,7 +137,7 @@ export class BounceNotifier {
       messageId: task.id,
       returned,
     });
-    const headersOnly = dsn({ kind: 'headers', headers: tx.headers ?? '' });
+    const headersOnly = () => dsn({ kind: 'headers', headers: tx.headers ?? '' });
     // RET applies to failure reports only (RFC 3461 4.3): a delay notice does not carry a megabyte back.
     const full = tx.ret === 'FULL' && kind === 'failed' && tx.raw !== undefined ? dsn({ kind: 'full', raw: Buffer.from(tx.raw, 'latin1') }) : undefined;
     // The claim above is the task's, and the queue can run one task twice at once (a run it took
@@ -147,7 +147,7 @@ export class BounceNotifier {
     if (!sendLock) throw new BounceError('DSN_BUSY', `another run of ${task.id} is sending it`, false);
     const report = { taskId: task.id, txId, kind, to: tx.sender, jobIds: records.map((r) => r.jobId), numbers: recipients.map((r) => r.number) };
     try {
-      await this.deliver(full ?? headersOnly, report, full ? headersOnly : undefined);
+      await this.deliver(full ?? headersOnly(), report, full ? headersOnly : undefined);
     } finally {
       await sendLock.release();
     }
@@ -157,7 +157,7 @@ export class BounceNotifier {
    * Hands the DSN to the transport and records it as sent (or refused for good). `smaller` is the
    * same DSN with the headers only, for a smarthost that finds the one with the whole mail too big.
    */
-  private async deliver(message: Buffer, report: { taskId: string; txId: string; kind: DsnKind; to: string; jobIds: string[]; numbers: string[] }, smaller?: Buffer): Promise<void> {
+  private async deliver(message: Buffer, report: { taskId: string; txId: string; kind: DsnKind; to: string; jobIds: string[]; numbers: string[] }, smaller?: () => Buffer): Promise<void> {
     const { taskId, txId, kind, to, jobIds, numbers } = report;
     let where: string;
     try {
@@ -165,7 +165,7 @@ export class BounceNotifier {
     } catch (err) {
       if (smaller && err instanceof BounceError && err.code === 'DSN_TOO_BIG') {
         this.log.warn({ event: 'dsn.too_big', txId, kind, bytes: message.length }, 'the smarthost refused the DSN with the whole mail as too big; sending it with the headers only');
-        return this.deliver(smaller, report);
+        return this.deliver(smaller(), report);
       }
       if (err instanceof BounceError && err.permanent) {
         // As an MTA treats a double bounce: there is no one left to tell, and the same refusal

@@ -49,8 +49,6 @@ export class SmtpChildren {
   private readonly lastHeard = new Map<Worker, number>();
   /** When each child not yet listening was forked (or last killed for not listening). */
   private readonly starting = new Map<Worker, number>();
-  /** Children killed for not listening in time: their exits count as quick ones, towards giving up. */
-  private readonly neverListened = new WeakSet<Worker>();
   private watchdog: NodeJS.Timeout | undefined;
   private readonly restarts = new Set<NodeJS.Timeout>();
   private onListening: (() => void) | undefined;
@@ -111,8 +109,7 @@ export class SmtpChildren {
     for (const [child, since] of this.starting) {
       if (now - since < this.startLimitMs || child.isDead()) continue;
       this.log.error({ event: 'smtp.process_unresponsive', pid: child.process.pid, silentMs: now - since, listening: false }, 'an SMTP process has not started listening; killing it');
-      this.starting.set(child, now); // once: its exit comes next
-      this.neverListened.add(child);
+      this.starting.delete(child); // once: its exit comes next
       child.process.kill('SIGKILL');
     }
     for (const child of this.listening.keys()) {
@@ -212,7 +209,8 @@ export class SmtpChildren {
       this.onEarlyExit(child, code);
       return;
     }
-    const quick = Date.now() - startedAt < QUICK_EXIT_MS || this.neverListened.has(child);
+    // One that never listened (killed for it, or died starting) counts as quick however long it took.
+    const quick = Date.now() - startedAt < QUICK_EXIT_MS || !wasListening;
     this.quickExits = quick ? this.quickExits + 1 : 0;
     if (this.quickExits >= MAX_QUICK_EXITS) {
       this.onGiveUp(`SMTP processes keep exiting within ${QUICK_EXIT_MS / 1000} s of starting, or never start listening (${this.quickExits} times in a row)`);

@@ -1,7 +1,7 @@
 /**
  * suppressed: storm control did not send it (a duplicate, or over the hourly cap) — final.
- * held: kept for a burst summary; summarised once that summary is queued (its job id in `storm`
- * and `summary`), then final with the summary's own outcome.
+ * held: kept for a burst summary; summarised once that summary is recorded, just before it is
+ * queued (its job id in `storm` and `summary`), then final with the summary's own outcome.
  */
 export type MessageState = 'queued' | 'submitted' | 'retrying' | 'delivered' | 'failed' | 'expired' | 'suppressed' | 'held' | 'summarised';
 

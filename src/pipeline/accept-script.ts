@@ -9,7 +9,8 @@
  *       each recipient's concatenation-reference counter (concat-refs.ts).
  * ARGV: 1 recipients n, 2 storm decisions (0 when storm control is off, else n), 3-5 the record's
  *       arguments, then 14 per storm decision, then each counter's seed.
- * Returns {action, reason, flushAt} per decision, flattened, then each recipient's reference.
+ * Returns {action, reason, flushAt} per decision, flattened, then each recipient's reference (0
+ * for one not sent now).
  */
 import type { Redis } from 'ioredis';
 import { RECORD_ACCEPTED_FUNCTION } from '../delivery/status-scripts.js';
@@ -79,8 +80,11 @@ for c = 1, calls do
   end
 end
 recordAccepted(recordKeys, { ARGV[3], ARGV[4], ARGV[5] }, extra)
+-- Only for a recipient sent now: one held or suppressed has no SMS of its own to number.
+local decided = #results
 for i = 1, n do
-  results[#results + 1] = nextConcatRef(KEYS[2 + n + calls * 9 + i], ARGV[5 + calls * 14 + i])
+  local sent = i > calls or results[(i - 1) * 3 + 1] == 'send'
+  results[decided + i] = sent and nextConcatRef(KEYS[2 + n + calls * 9 + i], ARGV[5 + calls * 14 + i]) or 0
 end
 return results
 `;

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { concatReference } from './ids.js';
 
 /**
@@ -28,4 +29,13 @@ export function concatRefKey(prefix: string, number: string): string {
 /** The seed of a new counter: the reference a job had before there were counters. */
 export function concatRefSeed(jobId: string): string {
   return String(concatReference(jobId));
+}
+
+/** The next reference for one SMS queued outside the intake (a storm summary): one round trip. */
+export async function takeConcatRef(redis: Redis, prefix: string, number: string, jobId: string): Promise<number> {
+  if (!('s2sTakeConcatRef' in redis)) {
+    redis.defineCommand('s2sTakeConcatRef', { numberOfKeys: 1, lua: `${NEXT_CONCAT_REF_FUNCTION}\nreturn nextConcatRef(KEYS[1], ARGV[1])` });
+  }
+  const run = (redis as unknown as { s2sTakeConcatRef(key: string, seed: string): Promise<number> }).s2sTakeConcatRef;
+  return Number(await run.call(redis, concatRefKey(prefix, number), concatRefSeed(jobId)));
 }

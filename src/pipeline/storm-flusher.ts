@@ -12,7 +12,12 @@ import { startPolling } from '../polling.js';
  * Summaries come from the relay itself: no envelope sender, so no DSN of their own; a burst
  * summary's outcome is passed on to the held mails it carried, whose senders may get one.
  */
-export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: StatusStore, config: Config, metrics: Metrics, log: Logger, everyMs = 2_000): { stop(): Promise<void> } {
+export function startStormFlusher(
+  storm: StormControl, queue: SmsQueue, status: StatusStore, config: Config, metrics: Metrics, log: Logger,
+  /** The number's next concatenation reference (concat-refs.ts): a summary is often long. */
+  concatRef: (number: string, jobId: string) => Promise<number>,
+  everyMs = 2_000,
+): { stop(): Promise<void> } {
   const send = async (summary: StormSummary) => {
     const now = Date.now();
     const covers = summary.held.flatMap((h) => (h.jobId ? [h.jobId] : []));
@@ -20,7 +25,10 @@ export function startStormFlusher(storm: StormControl, queue: SmsQueue, status: 
     if (covers.length > 0) await status.recordSummary({ id: summary.id, number: summary.number, covers });
     await queue.enqueue([{
       id: summary.id,
-      data: { txId: summary.id, messageId: summary.id, sender: '', recipient: summary.number, number: summary.number, text: summary.text, receivedAt: now, expiresAt: now + config.delivery.validity },
+      data: {
+        txId: summary.id, messageId: summary.id, sender: '', recipient: summary.number, number: summary.number, text: summary.text,
+        receivedAt: now, expiresAt: now + config.delivery.validity, concatRef: await concatRef(summary.number, summary.id),
+      },
     }]);
     metrics.stormSummaries.inc({ kind: summary.kind });
     log.info({ event: 'storm.summary', id: summary.id, kind: summary.kind, number: summary.number, count: summary.count }, 'storm summary queued');

@@ -54,7 +54,8 @@ export class SmsWorker {
             // send): back to waiting, with what the carriers took saved by dispatch. (A permanent
             // refusal or an expiry in these seconds is still final, and recorded now.)
             // (Should that fail too, the job keeps its lock until it lapses, and is taken again then.)
-            await job.moveToDelayed(Date.now() + INTERRUPTED_RETRY_MS, token).catch(() => undefined);
+            await job.moveToDelayed(Date.now() + INTERRUPTED_RETRY_MS, token).catch((moveError: Error) =>
+              hooks.onWorkerError?.(new Error(`job ${smsJob.id} cut short by the stop stays active until its lock lapses: ${moveError.message}`)));
             throw new DelayedError();
           }
           // The last allowed attempt is final too, or its message would fail without a DSN. Counted

@@ -132,7 +132,11 @@ export class SmtpListener {
         const number = toE164(parts.local, options.defaultRegion, options.numberValidation);
         if (!number) return callback(replies.invalidNumber(address.address));
         // Refused now rather than bounced after the 250: no configured route could ever send it.
-        if (options.routable && !options.routable(number)) return callback(replies.noRoute(address.address));
+        if (options.routable && !options.routable(number)) {
+          // Logged, unlike a mistyped number: it is as likely a gap in `routes` as the sender's fault.
+          this.log.warn({ event: 'smtp.no_route', number, client: session.remoteAddress }, 'recipient refused: no route matches its number');
+          return callback(replies.noRoute(address.address));
+        }
         const accepted = this.numbers.get(session) ?? new Map<string, AcceptedRecipient>();
         this.numbers.set(session, accepted);
         // Two spellings of one number are one SMS. smtp-server still keeps every accepted spelling,
@@ -183,7 +187,13 @@ export class SmtpListener {
       let overBudget = false;
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         bytes += chunk.length;
-        // Keep reading past a limit (the client is still sending) but stop keeping it.
+        // Keep reading past a limit (the client is still sending) but stop keeping it, and give
+        // back what a message already too big holds: other sessions may need it meanwhile.
+        if (bytes > this.options.maxMessageBytes && held > 0) {
+          chunks.length = 0;
+          this.budget.release(held);
+          held = 0;
+        }
         if (bytes > this.options.maxMessageBytes || overBudget) continue;
         if (this.budget.take(chunk.length)) {
           held += chunk.length;
